@@ -1,0 +1,45 @@
+# Two commands set up everything on a fresh machine with Python 3.11 and make:
+#   make reports   render the HTML reports into reports/
+#   make test      run the whole test suite
+# Both create .venv and install the project first when needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.DEFAULT_GOAL := help
+.PHONY: help install reports test lab data check bench clean
+
+help: ## list the make targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+	$(PIP) install -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the project with its test tools
+
+reports: $(STAMP) ## render every report (HTML + figure/table files) into reports/
+	$(BIN)/analysis render
+
+test: $(STAMP) ## run the whole test suite
+	$(BIN)/python -m pytest
+
+lab: $(STAMP) ## open JupyterLab on notebooks/
+	$(BIN)/jupyter lab notebooks/
+
+data: $(STAMP) ## rebuild data/ from ../shared/reference (deterministic)
+	$(BIN)/analysis data build --source ../shared/reference
+
+check: $(STAMP) ## validate the committed data snapshot
+	$(BIN)/analysis data check
+
+bench: $(STAMP) ## run the benchmarks and print their figures
+	$(BIN)/python benchmarks/sizeclass.py
+	$(BIN)/python benchmarks/render.py
+
+clean: ## remove generated reports (keeps reports/README.md)
+	find reports -mindepth 1 ! -name README.md -delete

@@ -1,0 +1,125 @@
+"""One translation table for every label, title and sentence the reports show (fi, en),
+and number formatting the Finnish or English way.
+
+    >>> t("unit.residents", "fi")
+    'asukasta'
+    >>> fmt_int(1234567, "fi")
+    '1\u00a0234\u00a0567'
+    >>> fmt_pct(0.125, "fi")
+    '12,5\u00a0%'
+
+Keys live in ``translations/*.yaml`` beside this module (one file per report family; a
+key may be defined once only); a test fails when a key lacks a language. Notebooks hold no sentence of their own: they call :func:`t`.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+LANGS = ("fi", "en")
+DEFAULT_LANG = "fi"
+NBSP = "\u00a0"  # thousands separator and the space before % in Finnish
+TRANSLATIONS_DIR = Path(__file__).with_name("translations")
+
+
+class LanguageError(ValueError):
+    pass
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise LanguageError(f"unknown language {lang!r}; use one of: {', '.join(LANGS)}")
+    return lang
+
+
+@lru_cache(maxsize=1)
+def translations() -> dict[str, dict[str, str]]:
+    table: dict[str, dict[str, str]] = {}
+    for path in sorted(TRANSLATIONS_DIR.glob("*.yaml")):
+        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if str(key) in table:
+                raise ValueError(f"{path.name}: translation key {key!r} defined twice")
+            table[str(key)] = value
+    return table
+
+
+def t(key: str, lang: str = DEFAULT_LANG, /, **values) -> str:
+    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``.
+
+    Values are inserted as given: format counts with :func:`fmt_int` and shares with
+    :func:`fmt_pct` first (a year must not get a thousands separator).
+    """
+    check_lang(lang)
+    try:
+        text = translations()[key][lang]
+    except KeyError:
+        raise KeyError(f"translation key {key!r} missing for {lang!r} in translations/") from None
+    return text.format(**values) if values else text
+
+
+def fmt_int(value, lang: str = DEFAULT_LANG) -> str:
+    """1234567 -> '1 234 567' (fi, non-breaking spaces) or '1,234,567' (en)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{int(round(value)):,}"
+    return text.replace(",", NBSP) if check_lang(lang) == "fi" else text
+
+
+def fmt_float(value, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
+    """12.5 -> '12,5' (fi) or '12.5' (en), with thousands separators."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{digits}f}"
+    if check_lang(lang) == "fi":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", NBSP)
+    return text
+
+
+def fmt_signed(value, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
+    """Change with its sign: '+1 234' / '−56' (true minus sign in Finnish)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    body = fmt_int(abs(value), lang) if digits == 0 else fmt_float(abs(value), lang, digits)
+    sign = "+" if value > 0 else ("−" if lang == "fi" else "-") if value < 0 else ""
+    return sign + body
+
+
+def fmt_pct(share, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
+    """0.125 -> '12,5 %' (fi) or '12.5%' (en)."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "–"
+    number = fmt_float(100 * share, lang, digits)
+    return f"{number}{NBSP}%" if lang == "fi" else f"{number}%"
+
+
+def fmt_number(value, lang: str = DEFAULT_LANG) -> str:
+    if isinstance(value, int) or float(value).is_integer():
+        return fmt_int(value, lang)
+    return fmt_float(value, lang)
+
+
+def name_column(lang: str) -> str:
+    """The municipalities column holding names in ``lang``."""
+    return {"fi": "name_fi", "en": "name_en", "sv": "name_sv"}[lang]
+
+
+def label_column(prefix: str, lang: str) -> str:
+    """e.g. ``label_column('region', 'en') == 'region_en'``."""
+    return f"{prefix}_{check_lang(lang)}"
+
+
+def format_years(years) -> str:
+    """[2000, 2001, …, 2022, 2024] -> '2000–2022, 2024'."""
+    years = sorted(int(y) for y in years)
+    runs, start = [], None
+    for i, y in enumerate(years):
+        if start is None:
+            start = y
+        if i + 1 == len(years) or years[i + 1] != y + 1:
+            runs.append(f"{start}–{y}" if y != start else f"{y}")
+            start = None
+    return ", ".join(runs)

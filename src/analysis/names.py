@@ -1,0 +1,140 @@
+"""Resolve a municipality from any of its names (Finnish, Swedish, English), its code, or a
+former municipality merged into it.
+
+    >>> resolve("seinajoki").code
+    '743'
+    >>> resolve("Vasa").name_fi
+    'Vaasa'
+
+Matching ignores case, accents (ä = a), spaces, hyphens and punctuation. An unknown name
+raises :class:`UnknownMunicipalityError` whose message suggests the closest names with codes.
+Every notebook parameter that names a place goes through :func:`resolve`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import DIVISION_YEAR
+from . import data as _data
+
+# Former municipalities that users may still type, mapped to their successor on the 2025
+# division: code -> (name, successor code, year the merger took effect).
+FORMER_MUNICIPALITIES = {
+    "588": ("Pertunmaa", "507", 2025),
+    "099": ("Honkajoki", "214", 2021),
+    "838": ("Tarvasjoki", "423", 2015),
+}
+
+
+class UnknownMunicipalityError(LookupError):
+    """No municipality matches; the message lists the closest names with codes."""
+
+    def __init__(self, query, suggestions: list[str]):
+        self.query, self.suggestions = query, suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown municipality {str(query)!r}{hint}")
+
+    def __str__(self) -> str:  # LookupError would quote the message
+        return self.args[0]
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str
+    name_fi: str
+    name_sv: str
+    name_en: str
+    note: str | None = None  # set when the query named a former municipality
+
+    def name(self, lang: str = "fi") -> str:
+        return {"fi": self.name_fi, "sv": self.name_sv, "en": self.name_en}[lang]
+
+    def __str__(self) -> str:
+        return f"{self.name_fi} ({self.code})"
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents removed, only letters and digits: 'Östermark' -> 'ostermark'."""
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]", "", plain)
+
+
+@lru_cache(maxsize=4)
+def _index(fingerprint) -> tuple[dict[str, set[str]], dict[str, Municipality], dict[str, str]]:
+    frame = _data.municipalities()
+    by_code = {row.code: Municipality(row.code, row.name_fi, row.name_sv, row.name_en)
+               for row in frame.itertuples()}
+    keys: dict[str, set[str]] = {}
+    label: dict[str, str] = {}  # normalised key -> how to show it in a suggestion
+    for muni in by_code.values():
+        for name in {muni.name_fi, muni.name_sv, muni.name_en}:
+            keys.setdefault(normalise(name), set()).add(muni.code)
+            label.setdefault(normalise(name), f"{name} {muni.code}")
+    for old_code, (name, successor, _year) in FORMER_MUNICIPALITIES.items():
+        keys.setdefault(normalise(name), set()).add(old_code)
+        label.setdefault(normalise(name), f"{name} {old_code} (now {by_code[successor].name_fi})")
+    return keys, by_code, label
+
+
+def _lookup():
+    folder = _data.data_dir()
+    return _index(_data._fingerprint(folder))
+
+
+def _former(code: str, by_code: dict[str, Municipality]) -> Municipality:
+    name, successor, year = FORMER_MUNICIPALITIES[code]
+    target = by_code[successor]
+    note = (f"{name} ({code}) merged into {target.name_fi} ({target.code}) on 1 January {year}; "
+            f"on the {DIVISION_YEAR} division its figures are {target.name_fi}'s")
+    return Municipality(target.code, target.name_fi, target.name_sv, target.name_en, note=note)
+
+
+def suggest(query, limit: int = 3) -> list[str]:
+    """The closest known names to ``query``, each with its code."""
+    keys, _, label = _lookup()
+    close = difflib.get_close_matches(normalise(query), list(keys), n=4 * limit, cutoff=0.6)
+    seen, out = set(), []
+    for key in close:  # one suggestion per municipality, whichever of its names is closest
+        codes = frozenset(keys[key])
+        if codes not in seen:
+            seen.add(codes)
+            out.append(label[key])
+    return out[:limit]
+
+
+def resolve(query) -> Municipality:
+    """The municipality named by ``query`` (name in any language, code as str or int)."""
+    keys, by_code, _ = _lookup()
+    if isinstance(query, bool) or query is None:
+        raise UnknownMunicipalityError(query, [])
+    if isinstance(query, int) or (isinstance(query, str) and query.strip().isdigit()):
+        code = f"{int(query):03d}"
+        if code in by_code:
+            return by_code[code]
+        if code in FORMER_MUNICIPALITIES:
+            return _former(code, by_code)
+        raise UnknownMunicipalityError(query, [])
+    matches = keys.get(normalise(query), set())
+    if len(matches) > 1:
+        names = ", ".join(str(by_code[c]) for c in sorted(matches) if c in by_code)
+        raise UnknownMunicipalityError(query, [f"ambiguous: {names}"])
+    if matches:
+        code = next(iter(matches))
+        return _former(code, by_code) if code in FORMER_MUNICIPALITIES else by_code[code]
+    raise UnknownMunicipalityError(query, suggest(query))
+
+
+def resolve_code(query) -> str:
+    return resolve(query).code
+
+
+def display_name(code: str, lang: str = "fi") -> str:
+    """The municipality's name in ``lang`` (fi, sv or en)."""
+    _, by_code, _ = _lookup()
+    return by_code[code].name(lang)

@@ -1,0 +1,72 @@
+"""Checks for notebook parameters, shared by the notebooks and by ``analysis render``
+(which runs them before any kernel starts). Each raises :class:`ParameterError` with a
+one-line message that says what is valid."""
+
+from __future__ import annotations
+
+import difflib
+
+from . import data
+from .i18n import LANGS
+from .names import UnknownMunicipalityError, resolve
+
+
+class ParameterError(ValueError):
+    """A notebook or command parameter is invalid; the message is meant for the user."""
+
+
+def check_lang(lang) -> str:
+    if lang not in LANGS:
+        raise ParameterError(f"lang={lang!r} is not available; use one of: {', '.join(LANGS)}")
+    return lang
+
+
+def check_year(year, table: str = "population") -> int:
+    """A year the table holds (``None`` = the latest)."""
+    frame = data.population() if table == "population" else data.jobs()
+    years = sorted(int(y) for y in frame["year"].unique())
+    if year is None or year == "latest":
+        return years[-1]
+    if isinstance(year, bool) or not isinstance(year, (int, str)) or not str(year).strip().isdigit():
+        raise ParameterError(f"year={year!r} is not a year; available {table} years: "
+                             f"{_years_text(years)}")
+    if int(year) not in years:
+        raise ParameterError(f"year {int(year)} is not in the {table} data; available years: "
+                             f"{_years_text(years)}")
+    return int(year)
+
+
+def _years_text(years) -> str:
+    from .i18n import format_years
+
+    return format_years(years)
+
+
+def check_municipality(name):
+    """The municipality named (any language, or code); unknown names get suggestions."""
+    try:
+        return resolve(name)
+    except UnknownMunicipalityError as exc:
+        raise ParameterError(str(exc)) from None
+
+
+def partnership_ids() -> list[str]:
+    return list(data.partnerships()["partnership_id"])
+
+
+def check_partnership(pid) -> str:
+    valid = partnership_ids()
+    if pid not in valid:
+        close = difflib.get_close_matches(str(pid), valid, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ParameterError(f"unknown partnership {pid!r}; {hint}valid ids: {', '.join(valid)}")
+    return pid
+
+
+def check_partnerships(ids) -> list[str]:
+    """A list of partnership ids (``None``, ``"all"`` or ``[]`` = all of them)."""
+    if ids is None or ids == "all" or ids == []:
+        return partnership_ids()
+    if isinstance(ids, str):
+        ids = [part.strip() for part in ids.split(",") if part.strip()]
+    return [check_partnership(pid) for pid in ids]

@@ -1,0 +1,149 @@
+"""What a notebook shows: Markdown from the translation table, figures and tables with
+their exported files (PNG 300 dpi + SVG, CSV + XLSX), and the provenance footer.
+
+A notebook starts a report with its name, language and export folder (all parameters):
+
+    rep = report.Report("size_classes", lang=lang, export_dir=export_dir, params=params)
+    rep.md(t("size.intro", lang, n=...))
+    rep.figure(fig, "population_distribution")
+    rep.table(frame, "class_members")
+    rep.footer(tables=["population", "jobs"])
+
+With ``export_dir`` empty (plain JupyterLab use) nothing is written; the render pipeline
+passes ``reports/figures/<report>`` and the relative link from the HTML page to it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import re
+import subprocess
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from . import __version__
+from .i18n import check_lang, t
+from .paths import PROJECT_ROOT
+from .style import DPI_EXPORT
+
+
+def _display(obj) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def slug(text: str) -> str:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", str(text).casefold())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+def git_state(root: Path = PROJECT_ROOT) -> str:
+    """'abc1234' or 'abc1234 + uncommitted changes' (or 'unknown' outside git)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
+                              capture_output=True, timeout=5, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "notebooks", "data"],
+                               cwd=root, text=True, capture_output=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return head + (" + uncommitted changes" if dirty else "")
+
+
+class Report:
+    def __init__(self, name: str, lang: str = "fi", export_dir: str | None = None,
+                 export_href: str | None = None, params: dict | None = None):
+        self.name, self.lang = name, check_lang(lang)
+        self.export_dir = Path(export_dir) if export_dir else None
+        self.export_href = export_href if export_href is not None else (
+            str(self.export_dir) if self.export_dir else "")
+        self.params = dict(params or {})
+        self.files: list[Path] = []
+        if self.export_dir:
+            self.export_dir.mkdir(parents=True, exist_ok=True)
+
+    # -- output ---------------------------------------------------------------------------
+    def md(self, text: str) -> None:
+        from IPython.display import Markdown
+
+        _display(Markdown(text))
+
+    def _links(self, names: list[str]) -> None:
+        if not self.export_dir:
+            return
+        from IPython.display import HTML
+
+        href = self.export_href.rstrip("/")
+        links = " · ".join(f'<a href="{html.escape(href + "/" + n)}">{html.escape(n)}</a>'
+                           for n in names)
+        _display(HTML(f'<p class="export-links">{t("export.files", self.lang)}: {links}</p>'))
+
+    def figure(self, fig, name: str) -> None:
+        """Show the figure; with an export folder also write ``name.png`` (300 dpi) and ``.svg``."""
+        names = []
+        if self.export_dir:
+            for ext in ("png", "svg"):
+                path = self.export_dir / f"{name}.{ext}"
+                fig.savefig(path, dpi=DPI_EXPORT, metadata={"Date": None} if ext == "svg" else {})
+                self.files.append(path)
+                names.append(path.name)
+        _display(fig)
+        plt.close(fig)
+        self._links(names)
+
+    def table(self, frame: pd.DataFrame, name: str, caption: str | None = None,
+              formatters: dict | None = None) -> None:
+        """Show the table; with an export folder also write ``name.csv`` (UTF-8) and ``.xlsx``."""
+        names = []
+        if self.export_dir:
+            csv_path = self.export_dir / f"{name}.csv"
+            frame.to_csv(csv_path, index=False, encoding="utf-8")
+            xlsx_path = self.export_dir / f"{name}.xlsx"
+            frame.to_excel(xlsx_path, index=False, sheet_name=name[:31])
+            self.files += [csv_path, xlsx_path]
+            names += [csv_path.name, xlsx_path.name]
+        shown = frame.copy()
+        for column, fmt in (formatters or {}).items():
+            shown[column] = shown[column].map(fmt)
+        styler = shown.style.hide(axis="index")
+        if caption:
+            styler = styler.set_caption(caption)
+        _display(styler)
+        self._links(names)
+
+    def footer(self, tables: list[str], extra: dict | None = None) -> None:
+        """Provenance: data vintage of each table used, parameters, version, commit, date."""
+        from .provenance import resource
+
+        lang = self.lang
+        rows = []
+        for name in tables:
+            res = resource(name)
+            vintage = ", ".join(str(y) for y in res.get("years", [])) or ", ".join(
+                str(s["data_year"]) for s in res["sources"])
+            if res.get("years") and len(res["years"]) > 3:
+                from .i18n import format_years
+                vintage = format_years(res["years"])
+            publishers = "; ".join(sorted({s["publisher"] for s in res["sources"]}))
+            rows.append(f"<li><code>{name}</code>: {html.escape(publishers)} — {vintage}</li>")
+        params = ", ".join(f"<code>{html.escape(k)}={html.escape(repr(v))}</code>"
+                           for k, v in {**self.params, **(extra or {})}.items())
+        commit = git_state()
+        if "uncommitted" in commit:
+            commit = commit.split()[0] + " " + t("footer.uncommitted", lang)
+        from IPython.display import HTML
+
+        _display(HTML(
+            f'<footer class="provenance"><h2>{t("footer.title", lang)}</h2>'
+            f"<p>{t('footer.division', lang)} {t('footer.licence', lang)}</p>"
+            f"<p><b>{t('footer.data', lang)}</b></p><ul>{''.join(rows)}</ul>"
+            f"<p><b>{t('footer.parameters', lang)}</b>: {params or '–'}</p>"
+            f"<p><b>{t('footer.version', lang)}</b>: analysis {__version__} · "
+            f"<b>{t('footer.commit', lang)}</b>: {html.escape(commit)} · "
+            f"<b>{t('footer.rendered', lang)}</b>: {_dt.date.today().isoformat()}</p></footer>"))

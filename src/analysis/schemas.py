@@ -1,0 +1,171 @@
+"""The declared schema of every table in the snapshot (pandera).
+
+One declaration serves three uses: validating what ``analysis.data`` loads, typing the
+columns when a CSV is read, and describing the fields in ``datapackage.json``.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+CODE = r"^\d{3}$"  # municipality codes are three-digit strings: "005", never 5
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def code(description: str = "Municipality code (2025 division), three digits", **kw) -> pa.Column:
+    return pa.Column(str, pa.Check.str_matches(CODE), description=description, **kw)
+
+
+def text(description: str, nullable: bool = False, **kw) -> pa.Column:
+    return pa.Column(str, nullable=nullable, description=description, **kw)
+
+
+def count(description: str) -> pa.Column:
+    return pa.Column("int64", pa.Check.ge(0), description=description)
+
+
+def year(description: str = "Year (population: 31 December of the year)") -> pa.Column:
+    return pa.Column("int64", pa.Check.in_range(FIRST_YEAR, LAST_YEAR), description=description)
+
+
+MUNICIPALITIES = pa.DataFrameSchema(
+    {
+        "code": code(unique=True),
+        "name_fi": text("Name in Finnish"),
+        "name_sv": text("Name in Swedish"),
+        "name_en": text("Name in English"),
+        "region_code": text("Region (maakunta) code"),
+        "region_fi": text("Region name, Finnish"),
+        "region_sv": text("Region name, Swedish"),
+        "region_en": text("Region name, English"),
+        "subregion_code": text("Sub-region (seutukunta) code"),
+        "subregion_fi": text("Sub-region name, Finnish"),
+        "subregion_sv": text("Sub-region name, Swedish"),
+        "subregion_en": text("Sub-region name, English"),
+        "urban_rural_code": text("Statistical urban–rural grouping (kuntaryhmitys) code"),
+        "urban_rural_fi": text("Urban–rural grouping, Finnish"),
+        "urban_rural_en": text("Urban–rural grouping, English"),
+        "language_code": text("Language status code"),
+        "language_en": text("Language status, English"),
+        "wellbeing_county_code": text("Wellbeing services county code"),
+        "wellbeing_county_fi": text("Wellbeing services county, Finnish"),
+        "nuts3_code": text("NUTS 3 code"),
+        "is_city": pa.Column(bool, description="Uses the title kaupunki (city); secondary source"),
+        "city_title_adopted": text("Year-month the city title was adopted, where known "
+                                   "to be recent", nullable=True),
+        "land_area_km2": pa.Column(float, pa.Check.gt(0), description="Land area, km²"),
+        "total_area_km2": pa.Column(float, pa.Check.gt(0), description="Total area incl. water, km²"),
+        "lon": pa.Column(float, pa.Check.in_range(19.0, 32.0),
+                         description="Longitude (WGS84) of the central locality"),
+        "lat": pa.Column(float, pa.Check.in_range(59.5, 70.5),
+                         description="Latitude (WGS84) of the central locality"),
+        "location_source": text("Where lon/lat come from"),
+    },
+    strict=True, ordered=True, name="municipalities",
+)
+
+POPULATION = pa.DataFrameSchema(
+    {
+        "code": code(),
+        "year": year(),
+        "population": count("Population on 31 December"),
+    },
+    unique=["code", "year"], strict=True, ordered=True, name="population",
+)
+
+JOBS = pa.DataFrameSchema(
+    {
+        "code": code(),
+        "year": year("Statistical year"),
+        "jobs": count("Jobs located in the municipality (workplaces)"),
+    },
+    unique=["code", "year"], strict=True, ordered=True, name="jobs",
+)
+
+SOURCES = pa.DataFrameSchema(
+    {
+        "source_id": text("Identifier of the source document", unique=True),
+        "file": text("File name of the document in shared/sources"),
+        "title_fi": text("Title, Finnish"),
+        "title_en": text("Title, English (this project's translation)"),
+        "publisher": text("Publisher"),
+        "date": text("Date the document speaks of (ISO, as precise as stated)"),
+        "language": text("Language of the document"),
+    },
+    strict=True, ordered=True, name="sources",
+)
+
+PARTNERSHIP_KINDS = ["state_partnership", "city_network", "programme"]
+ROLES = ["host", "member", "invited"]
+
+PARTNERSHIPS = pa.DataFrameSchema(
+    {
+        "partnership_id": text("Stable identifier", unique=True,
+                               checks=pa.Check.str_matches(r"^[a-z0-9]+(-[a-z0-9]+)*$")),
+        "name_fi": text("Name in Finnish"),
+        "name_en": text("Name in English"),
+        "kind": text("state_partnership, city_network or programme",
+                     checks=pa.Check.isin(PARTNERSHIP_KINDS)),
+        "host_code": pa.Column(str, pa.Check.str_matches(CODE), nullable=True,
+                               description="Host city, where the source names one"),
+        "date_stated": text("Date the source gives (ISO, as precise as stated)", nullable=True),
+        "date_note": text("What the date refers to", nullable=True),
+        "source_id": text("Source document"),
+        "description_fi": text("Short description (this project's paraphrase), Finnish"),
+        "description_en": text("Short description (this project's paraphrase), English"),
+    },
+    strict=True, ordered=True, name="partnerships",
+)
+
+MEMBERSHIPS = pa.DataFrameSchema(
+    {
+        "partnership_id": text("Partnership"),
+        "code": code(),
+        "role": text("host, member or invited", checks=pa.Check.isin(ROLES)),
+        "status": text("Status as the source gives it"),
+        "status_date": text("Date of the status, where stated", nullable=True),
+        "source_id": text("Source document"),
+        "evidence": text("The word form naming the city in the source document"),
+    },
+    unique=["partnership_id", "code"], strict=True, ordered=True, name="memberships",
+)
+
+SCHEMAS = {
+    "municipalities": MUNICIPALITIES,
+    "population": POPULATION,
+    "jobs": JOBS,
+    "sources": SOURCES,
+    "partnerships": PARTNERSHIPS,
+    "memberships": MEMBERSHIPS,
+}
+
+PRIMARY_KEYS = {
+    "municipalities": ["code"],
+    "population": ["code", "year"],
+    "jobs": ["code", "year"],
+    "sources": ["source_id"],
+    "partnerships": ["partnership_id"],
+    "memberships": ["partnership_id", "code"],
+}
+
+FOREIGN_KEYS = {
+    # table: [(column, referenced table, referenced column)]
+    "population": [("code", "municipalities", "code")],
+    "jobs": [("code", "municipalities", "code")],
+    "partnerships": [("host_code", "municipalities", "code"), ("source_id", "sources", "source_id")],
+    "memberships": [("code", "municipalities", "code"),
+                    ("partnership_id", "partnerships", "partnership_id"),
+                    ("source_id", "sources", "source_id")],
+}
+
+
+def frictionless_type(column: pa.Column) -> str:
+    """The Table Schema type name of a pandera column."""
+    dtype = str(column.dtype)
+    if dtype.startswith("int"):
+        return "integer"
+    if dtype.startswith("float"):
+        return "number"
+    if dtype == "bool":
+        return "boolean"
+    return "string"

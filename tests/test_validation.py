@@ -1,0 +1,106 @@
+"""Corrupt snapshots fail loudly, naming file, row and column."""
+
+import re
+
+import pytest
+
+from analysis import data
+from analysis.data import DataValidationError
+
+
+def _edit(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def _load_error(folder) -> str:
+    with pytest.raises(DataValidationError) as info:
+        data.load(folder)
+    return str(info.value)
+
+
+def test_duplicate_code(snapshot_copy):
+    path = snapshot_copy / "population.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(2, lines[1])  # repeat the first data row (005, 2000)
+    path.write_text("".join(lines), encoding="utf-8")
+    message = _load_error(snapshot_copy)
+    assert "population.csv" in message and "row 1 (line 3)" in message
+    assert "code" in message
+
+
+def test_code_without_leading_zeros(snapshot_copy):
+    _edit(snapshot_copy / "jobs.csv", "\n005,2020,", "\n5,2020,")
+    message = _load_error(snapshot_copy)
+    assert re.search(r"jobs\.csv: row 0 \(line 2\), column 'code'", message), message
+    assert "'5'" in message
+
+
+def test_unknown_code_in_memberships(snapshot_copy):
+    _edit(snapshot_copy / "memberships.csv", "c6,091,", "c6,999,")
+    message = _load_error(snapshot_copy)
+    assert "memberships.csv" in message and "column 'code'" in message and "'999'" in message
+    assert re.search(r"row \d+ \(line \d+\)", message)
+
+
+def test_unknown_partnership_in_memberships(snapshot_copy):
+    _edit(snapshot_copy / "memberships.csv", "vitality,179,", "vitalty,179,")
+    message = _load_error(snapshot_copy)
+    assert "column 'partnership_id'" in message and "'vitalty'" in message
+
+
+def test_negative_population(snapshot_copy):
+    _edit(snapshot_copy / "population.csv", "\n005,2000,11503", "\n005,2000,-11503")
+    message = _load_error(snapshot_copy)
+    assert "population.csv: row 0 (line 2), column 'population'" in message
+    assert "-11503" in message
+
+
+def test_non_numeric_population(snapshot_copy):
+    _edit(snapshot_copy / "population.csv", "\n005,2001,11341", "\n005,2001,11 341")
+    message = _load_error(snapshot_copy)
+    assert "row 1 (line 3), column 'population'" in message
+
+
+def test_bad_encoding(snapshot_copy):
+    path = snapshot_copy / "municipalities.csv"
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace("Alajärvi".encode(), "Alajärvi".encode("latin-1"), 1))
+    message = _load_error(snapshot_copy)
+    assert "municipalities.csv: row 0 (line 2), column 'name_fi'" in message
+    assert "UTF-8" in message
+
+
+def test_missing_municipality_in_a_year(snapshot_copy):
+    path = snapshot_copy / "population.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(l for l in lines if not l.startswith("005,2024")), encoding="utf-8")
+    message = _load_error(snapshot_copy)
+    assert "year 2024 lacks municipalities 005" in message
+
+
+def test_wrong_number_of_municipalities(snapshot_copy):
+    path = snapshot_copy / "municipalities.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")
+    message = _load_error(snapshot_copy)
+    assert "307 municipalities, expected 308" in message
+
+
+def test_year_out_of_range(snapshot_copy):
+    _edit(snapshot_copy / "jobs.csv", "\n009,2020,", "\n009,1820,")
+    message = _load_error(snapshot_copy)
+    assert "jobs.csv: row 1 (line 3), column 'year'" in message
+
+
+def test_check_command_fails_with_message(snapshot_copy):
+    from typer.testing import CliRunner
+
+    from analysis.cli import app
+
+    _edit(snapshot_copy / "population.csv", "\n005,2000,11503", "\n005,2000,-1")
+    result = CliRunner().invoke(app, ["data", "check", "--data-dir", str(snapshot_copy)])
+    assert result.exit_code != 0
+    assert "population.csv: row 0 (line 2), column 'population'" in result.output
+    assert "Traceback" not in result.output
