@@ -132,8 +132,10 @@ class Report:
                 vintage = format_years(res["years"])
             publishers = "; ".join(sorted({s["publisher"] for s in res["sources"]}))
             rows.append(f"<li><code>{name}</code>: {html.escape(publishers)} — {vintage}</li>")
+        shown = {k: v for k, v in {**self.params, **(extra or {})}.items()
+                 if not k.startswith("export_")}  # output folders are not analysis parameters
         params = ", ".join(f"<code>{html.escape(k)}={html.escape(repr(v))}</code>"
-                           for k, v in {**self.params, **(extra or {})}.items())
+                           for k, v in shown.items())
         commit = git_state()
         if "uncommitted" in commit:
             commit = commit.split()[0] + " " + t("footer.uncommitted", lang)
