@@ -123,3 +123,17 @@ def format_years(years) -> str:
             runs.append(f"{start}–{y}" if y != start else f"{y}")
             start = None
     return ", ".join(runs)
+
+
+BILINGUAL_CODES = {"1", "3"}  # language_code of bilingual municipalities (Finnish/Swedish majority)
+
+
+def municipality_labels(frame, lang: str = DEFAULT_LANG, with_swedish: bool = True):
+    """Names to show for the rows of ``frame`` (needs name_fi/name_sv/name_en, and
+    language_code for the Swedish addition): in ``fi`` bilingual municipalities read
+    'Vaasa (Vasa)'; in ``en`` the English name."""
+    names = frame[name_column(check_lang(lang))].astype(str)
+    if with_swedish and "language_code" in frame and "name_sv" in frame:
+        add = frame["language_code"].astype(str).isin(BILINGUAL_CODES) & (frame["name_sv"] != names)
+        names = names.where(~add, names + " (" + frame["name_sv"].astype(str) + ")")
+    return names
