@@ -1,0 +1,887 @@
+"""Population size classes of Finnish municipalities: classification for any bounds and
+year, who is in a class over time, and checks of published claims about a class.
+
+Bounds are a list of increasing edges. A class includes its lower edge and excludes its
+upper edge: with bounds ``(40_000, 100_000)`` a city of exactly 40 000 residents is in the
+class and one of exactly 100 000 is not. Only the standard all-Finland scheme
+(:data:`STANDARD_EDGES`) has an open-ended last class.
+
+``cities_only`` keeps the municipalities that use the title *kaupunki* (city). The title
+is taken as it stood at the start of 2023 for every year, so the class history of
+"cities" follows today's cities back in time (all tables are on the 2025 division).
+
+    >>> members(2022)["name_fi"].tolist()[:3]
+    ['Pori', 'Kouvola', 'Joensuu']
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+
+from . import data
+from .i18n import check_lang, fmt_int, fmt_pct, fmt_signed, format_years, t
+from .params import ParameterError, check_partnership, check_year
+
+MID_SIZE_BOUNDS: tuple[int, ...] = (40_000, 100_000)
+"""The mid-size class of the policy documents: 40 000 ≤ population < 100 000."""
+
+STANDARD_EDGES: tuple[int, ...] = (0, 2_000, 5_000, 10_000, 20_000, 40_000, 100_000)
+"""This project's scheme for all of Finland (the last class, 100 000+, is open-ended).
+
+Not an official classification: Statistics Finland's population-structure tables use
+finer edges (…, 20 000–49 999, 50 000–99 999, 100 000–) that would split the mid-size
+class of the policy debate in two. The edges here are chosen so that
+
+- 40 000–100 000, the class the urban-policy documents speak of, is one class;
+- 100 000+ holds the largest cities (the C6 and vitality-partnership cities);
+- below 40 000 the edges roughly double (2 000, 5 000, 10 000, 20 000), so that each
+  class holds a few dozen municipalities and the many small ones are not one lump;
+- 0 as the first edge makes every municipality fall in some class.
+"""
+
+YEAR_COLUMNS = ["code", "name_fi", "name_sv", "name_en", "region_fi", "region_en",
+                "subregion_code", "subregion_fi", "subregion_en", "is_city"]
+
+CLAIM_QUANTITIES = ("count", "residents", "jobs")
+DEFINITIONS = ("cities", "municipalities", "subregions", "partnership")
+
+
+class BoundsError(ParameterError):
+    """Size-class bounds that are not a usable list of increasing, non-negative edges."""
+
+
+# ------------------------------------------------------------------------ parameters
+_NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f_]")
+
+
+def _edge(value, bounds) -> int:
+    if isinstance(value, str):
+        text = _NUMBER_SPACES.sub("", value)
+        if not re.fullmatch(r"[+-]?\d+(\.0*)?", text):
+            raise BoundsError(f"bounds={bounds!r}: {value!r} is not a whole number of residents")
+        value = int(float(text))
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise BoundsError(f"bounds={bounds!r}: {value!r} is not a number of residents")
+    if isinstance(value, Integral):
+        return int(value)
+    if not math.isfinite(value) or not float(value).is_integer():
+        raise BoundsError(f"bounds={bounds!r}: {value!r} is not a whole number of residents")
+    return int(value)
+
+
+def check_bounds(bounds) -> tuple[int, ...]:
+    """Class edges as a tuple of ints: a list or tuple of numbers, or text such as
+    ``"40000,100000"`` or ``"40 000; 100 000"``. ``None`` means :data:`STANDARD_EDGES`.
+
+    At least two edges, none negative, strictly increasing; otherwise :class:`BoundsError`.
+    """
+    if bounds is None:
+        return STANDARD_EDGES
+    original = bounds
+    if isinstance(bounds, str):
+        bounds = [part for part in re.split(r"[,;]", bounds) if part.strip()]
+    elif isinstance(bounds, (Real, bool)):
+        raise BoundsError(f"bounds={original!r}: give at least two edges, e.g. [40000, 100000]")
+    try:
+        edges = tuple(_edge(v, original) for v in bounds)
+    except TypeError:
+        raise BoundsError(f"bounds={original!r}: give a list of edges, e.g. [40000, 100000]") from None
+    if len(edges) < 2:
+        raise BoundsError(f"bounds={original!r}: give at least two edges (a lower and an upper "
+                          "bound), e.g. [40000, 100000]")
+    negative = [e for e in edges if e < 0]
+    if negative:
+        raise BoundsError(f"bounds={original!r}: {negative[0]} is negative; populations start at 0")
+    for lower, upper in zip(edges, edges[1:]):
+        if upper <= lower:
+            raise BoundsError(f"bounds={original!r}: edges must increase, but {upper} follows "
+                              f"{lower}")
+    return edges
+
+
+def check_cities_only(value) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise ParameterError(f"cities_only={value!r} must be True or False")
+
+
+def check_highlight(value) -> str | None:
+    """A partnership id whose members are marked, or ``""``/``None`` for none."""
+    if value is None or value == "":
+        return None
+    return check_partnership(value)
+
+
+def check_params(year=None, bounds=MID_SIZE_BOUNDS, cities_only=True, highlight="") -> dict:
+    """All size-class parameters of the notebook, validated (raises ParameterError)."""
+    return {"year": check_year(year), "bounds": check_bounds(bounds),
+            "cities_only": check_cities_only(cities_only), "highlight": check_highlight(highlight)}
+
+
+# ------------------------------------------------------------------------ labels
+def _fmt_edge(value: int, lang: str) -> str:
+    return fmt_int(value, lang)
+
+
+def class_label(lo, hi, lang: str = "fi") -> str:
+    """``"40 000–100 000"`` (NBSP thousands separators in Finnish); ``hi=None`` gives
+    ``"100 000+"``. The interval is lo ≤ population < hi."""
+    check_lang(lang)
+    if hi is None or (isinstance(hi, float) and math.isnan(hi)) or hi is pd.NA:
+        return f"{_fmt_edge(lo, lang)}+"
+    return f"{_fmt_edge(lo, lang)}–{_fmt_edge(hi, lang)}"
+
+
+def bounds_label(bounds, lang: str = "fi") -> str:
+    """The whole span of ``bounds`` as one label (first to last edge)."""
+    edges = check_bounds(bounds)
+    return class_label(edges[0], edges[-1], lang)
+
+
+# ------------------------------------------------------------------------ classification
+def population_wide() -> pd.DataFrame:
+    """Population by municipality (index code) × year (columns, ints)."""
+    pop = data.population()
+    wide = pop.pivot(index="code", columns="year", values="population")
+    wide.columns = [int(c) for c in wide.columns]
+    return wide
+
+
+def _scope(cities_only: bool) -> pd.DataFrame:
+    munis = data.municipalities()[YEAR_COLUMNS]
+    if cities_only:
+        munis = munis[munis["is_city"]]
+    return munis.reset_index(drop=True)
+
+
+def _class_index(population: pd.Series, edges: tuple[int, ...], open_ended: bool) -> np.ndarray:
+    """Index of the class each population falls in (-1 outside every class)."""
+    values = population.to_numpy()
+    index = np.searchsorted(np.asarray(edges), values, side="right") - 1
+    last = len(edges) - 1 if open_ended else len(edges) - 2
+    index[(index < 0) | (index > last)] = -1
+    return index
+
+
+def classify(year=None, bounds=None, cities_only: bool = False,
+             open_ended: bool | None = None) -> pd.DataFrame:
+    """One row per municipality in scope with its population in ``year`` and its class.
+
+    ``bounds`` None means :data:`STANDARD_EDGES`, whose last class is open-ended; explicit
+    bounds classify from the first to the last edge unless ``open_ended=True``.
+    ``class_index`` is -1 (and ``class_lo``/``class_hi``/labels empty) outside every class.
+    """
+    year = check_year(year)
+    edges = check_bounds(bounds)
+    cities_only = check_cities_only(cities_only)
+    open_ended = (bounds is None) if open_ended is None else bool(open_ended)
+    frame = _scope(cities_only)
+    pop = data.population()
+    pop = pop[pop["year"] == year].set_index("code")["population"]
+    frame["population"] = frame["code"].map(pop).astype("int64")
+    index = _class_index(frame["population"], edges, open_ended)
+    frame["class_index"] = index.astype("int64")
+    lows = [edges[i] for i in range(len(edges) - (0 if open_ended else 1))]
+    highs = [edges[i + 1] if i + 1 < len(edges) else None for i in range(len(lows))]
+    inside = index >= 0
+    frame["class_lo"] = pd.array([lows[i] if ok else None for i, ok in zip(index, inside)],
+                                 dtype="Int64")
+    frame["class_hi"] = pd.array([highs[i] if ok else None for i, ok in zip(index, inside)],
+                                 dtype="Int64")
+    for lang in ("fi", "en"):
+        labels = [class_label(lows[i], highs[i], lang) for i in range(len(lows))]
+        frame[f"class_label_{lang}"] = [labels[i] if ok else None for i, ok in zip(index, inside)]
+    frame.attrs.update(year=year, bounds=edges, cities_only=cities_only, open_ended=open_ended)
+    return frame
+
+
+def members(year=None, bounds=MID_SIZE_BOUNDS, cities_only: bool = True) -> pd.DataFrame:
+    """Municipalities with first edge ≤ population < last edge, largest first."""
+    frame = classify(year, bounds, cities_only, open_ended=False)
+    out = frame[frame["class_index"] >= 0].sort_values(["population", "code"],
+                                                       ascending=[False, True])
+    out = out.reset_index(drop=True)
+    out.attrs.update(frame.attrs)
+    return out
+
+
+def class_summary(year=None, bounds=None, cities_only: bool = False) -> pd.DataFrame:
+    """Per class: municipalities, cities, residents and their share of the scope's residents.
+    Empty classes are kept (a zero is a finding)."""
+    frame = classify(year, bounds, cities_only)
+    edges, open_ended = frame.attrs["bounds"], frame.attrs["open_ended"]
+    n = len(edges) - (0 if open_ended else 1)
+    total = frame["population"].sum()
+    rows = []
+    for i in range(n):
+        inside = frame[frame["class_index"] == i]
+        hi = edges[i + 1] if i + 1 < len(edges) else None
+        rows.append({"class_index": i, "class_lo": edges[i], "class_hi": hi,
+                     "class_label_fi": class_label(edges[i], hi, "fi"),
+                     "class_label_en": class_label(edges[i], hi, "en"),
+                     "municipalities": len(inside), "cities": int(inside["is_city"].sum()),
+                     "population": int(inside["population"].sum()),
+                     "population_share": inside["population"].sum() / total if total else np.nan})
+    out = pd.DataFrame(rows)
+    out["class_hi"] = out["class_hi"].astype("Int64")
+    out.attrs.update(frame.attrs)
+    return out
+
+
+# ------------------------------------------------------------------------ the class table
+def _memberships_by_code() -> pd.Series:
+    ms = data.memberships()
+    order = {pid: i for i, pid in enumerate(data.partnerships()["partnership_id"])}
+    ms = ms.assign(order=ms["partnership_id"].map(order)).sort_values(["order", "code"])
+    return ms.groupby("code")["partnership_id"].agg(list)
+
+
+def member_table(year=None, bounds=MID_SIZE_BOUNDS, cities_only: bool = True) -> pd.DataFrame:
+    """The class members with population change over 5 and 10 years, jobs (2020) and the
+    partnerships each belongs to (a list of ids, empty when none).
+
+    A change is missing (NaN) when the data lacks the earlier year (before 2000, or 2023).
+    """
+    frame = members(year, bounds, cities_only)
+    year = frame.attrs["year"]
+    wide = population_wide()
+    for span in (5, 10):
+        before = year - span
+        if before in wide.columns:
+            earlier = frame["code"].map(wide[before])
+            frame[f"change_{span}y"] = frame["population"] - earlier
+            frame[f"change_{span}y_pct"] = frame[f"change_{span}y"] / earlier
+        else:
+            frame[f"change_{span}y"] = np.nan
+            frame[f"change_{span}y_pct"] = np.nan
+    jobs = data.jobs()
+    jobs_year = int(jobs["year"].max())  # 2020, the only year of the jobs table
+    frame["jobs"] = frame["code"].map(jobs[jobs["year"] == jobs_year].set_index("code")["jobs"])
+    frame["jobs_year"] = jobs_year
+    by_code = _memberships_by_code()
+    frame["partnerships"] = [list(by_code.get(code, [])) for code in frame["code"]]
+    return frame
+
+
+# ------------------------------------------------------------------------ history
+def _position(wide: pd.DataFrame, edges: tuple[int, ...]) -> pd.DataFrame:
+    """-1 below the first edge, 0 … n-1 the class, n at or above the last edge."""
+    values = wide.to_numpy()
+    index = np.searchsorted(np.asarray(edges), values, side="right") - 1
+    index = np.where(values < edges[0], -1, np.minimum(index, len(edges) - 1))
+    return pd.DataFrame(index, index=wide.index, columns=wide.columns)
+
+
+def class_positions(bounds=MID_SIZE_BOUNDS, cities_only: bool = True) -> pd.DataFrame:
+    """For every municipality in scope and every year in the data: -1 below the class,
+    0 … n-1 the class index, n (= number of classes) above it. Index code, columns years."""
+    edges = check_bounds(bounds)
+    codes = _scope(check_cities_only(cities_only))["code"]
+    wide = population_wide().loc[codes]
+    out = _position(wide, edges)
+    out.attrs.update(bounds=edges, cities_only=cities_only)
+    return out
+
+
+def class_history(bounds=MID_SIZE_BOUNDS, cities_only: bool = True) -> pd.DataFrame:
+    """True where the municipality (index code) is in the class (first ≤ pop < last edge)
+    in the year (columns: every year the data holds; 2023 is not among them)."""
+    positions = class_positions(bounds, cities_only)
+    n = len(positions.attrs["bounds"]) - 1
+    out = (positions >= 0) & (positions < n)
+    out.attrs.update(positions.attrs)
+    return out
+
+
+def class_changes(bounds=MID_SIZE_BOUNDS, cities_only: bool = True) -> pd.DataFrame:
+    """Entries to and exits from the class between consecutive years of the data.
+
+    ``year`` is the first year the new state is seen; ``from_year`` the previous year in
+    the data (2022 for changes seen in 2024: the change happened in 2023 or 2024).
+    ``direction`` says whether the municipality crossed the upper or the lower edge.
+    """
+    history = class_history(bounds, cities_only)
+    edges = history.attrs["bounds"]
+    years = list(history.columns)
+    munis = data.municipalities().set_index("code")
+    wide = population_wide()
+    rows = []
+    for previous, year in zip(years, years[1:]):
+        moved = history[year] != history[previous]
+        for code in history.index[moved]:
+            entered = bool(history.at[code, year])
+            pop_now, pop_before = int(wide.at[code, year]), int(wide.at[code, previous])
+            crossed = edges[0] if min(pop_now, pop_before) < edges[0] else edges[-1]
+            rows.append({"code": code, "name_fi": munis.at[code, "name_fi"],
+                         "name_en": munis.at[code, "name_en"], "year": year,
+                         "from_year": previous, "change": "entered" if entered else "left",
+                         "population": pop_now, "population_before": pop_before,
+                         "edge": crossed,
+                         "direction": "up" if pop_now > pop_before else "down"})
+    columns = ["code", "name_fi", "name_en", "year", "from_year", "change", "population",
+               "population_before", "edge", "direction"]
+    out = pd.DataFrame(rows, columns=columns).sort_values(["year", "change", "name_fi"])
+    out = out.reset_index(drop=True)
+    out.attrs.update(history.attrs)
+    return out
+
+
+# ------------------------------------------------------------------------ vs partnerships
+def _partnership_names() -> pd.DataFrame:
+    return data.partnerships().set_index("partnership_id")[["name_fi", "name_en"]]
+
+
+def class_vs_partnerships(year=None, bounds=MID_SIZE_BOUNDS,
+                          cities_only: bool = True) -> dict[str, pd.DataFrame]:
+    """Where the class and the partnerships disagree.
+
+    ``class_outside_partnerships``: class members in no partnership at all.
+    ``members_outside_class``: one row per partnership membership of a municipality that
+    is not in the class (whatever its title), with ``position`` 'below' or 'above' and,
+    when ``cities_only`` and it lacks the title, 'not a city'.
+    """
+    year = check_year(year)
+    edges = check_bounds(bounds)
+    cities_only = check_cities_only(cities_only)
+    in_class = members(year, edges, cities_only)
+    by_code = _memberships_by_code()
+    outside = in_class[~in_class["code"].isin(by_code.index)]
+    outside = outside[["code", "name_fi", "name_sv", "name_en", "region_fi", "region_en",
+                       "is_city", "population"]].reset_index(drop=True)
+
+    everyone = classify(year, edges, cities_only=False, open_ended=False).set_index("code")
+    ms = data.memberships()
+    ms = ms[~ms["code"].isin(set(in_class["code"]))]
+    rows = []
+    for row in ms.itertuples():
+        muni = everyone.loc[row.code]
+        if muni["class_index"] >= 0:
+            position = "not a city"  # in the band but out of scope (cities_only)
+        else:
+            position = "below" if muni["population"] < edges[0] else "above"
+        rows.append({"partnership_id": row.partnership_id, "code": row.code,
+                     "name_fi": muni["name_fi"], "name_en": muni["name_en"],
+                     "role": row.role, "is_city": bool(muni["is_city"]),
+                     "population": int(muni["population"]), "position": position})
+    columns = ["partnership_id", "code", "name_fi", "name_en", "role", "is_city",
+               "population", "position"]
+    beyond = pd.DataFrame(rows, columns=columns)
+    order = {pid: i for i, pid in enumerate(data.partnerships()["partnership_id"])}
+    beyond = (beyond.assign(order=beyond["partnership_id"].map(order))
+              .sort_values(["order", "population"], ascending=[True, False])
+              .drop(columns="order"))
+    result = {"class_outside_partnerships": outside,
+              "members_outside_class": beyond.reset_index(drop=True)}
+    for frame in result.values():
+        frame.attrs.update(year=year, bounds=edges, cities_only=cities_only)
+    return result
+
+
+def partnership_overlap(year=None, bounds=MID_SIZE_BOUNDS, cities_only: bool = True) -> pd.DataFrame:
+    """Per partnership (all of them, including those with no listed members): members,
+    how many are in the class, below it, above it."""
+    year = check_year(year)
+    edges = check_bounds(bounds)
+    in_class = set(members(year, edges, cities_only)["code"])
+    pop = classify(year, edges, cities_only=False, open_ended=False).set_index("code")["population"]
+    ms = data.memberships()
+    rows = []
+    for p in data.partnerships().itertuples():
+        codes = ms.loc[ms["partnership_id"] == p.partnership_id, "code"]
+        rows.append({"partnership_id": p.partnership_id, "name_fi": p.name_fi,
+                     "name_en": p.name_en, "members": len(codes),
+                     "in_class": int(codes.isin(in_class).sum()),
+                     "below": int(((pop[codes] < edges[0]) & ~codes.isin(in_class).values).sum()),
+                     "above": int((pop[codes] >= edges[-1]).sum())})
+    out = pd.DataFrame(rows)
+    out["other"] = out["members"] - out["in_class"] - out["below"] - out["above"]
+    return out
+
+
+# ------------------------------------------------------------------------ claims
+@dataclass(frozen=True)
+class Claim:
+    """A published statement about a size class.
+
+    ``year`` is the population year the author could have used; ``count``, ``residents``
+    and ``jobs`` are the claimed figures (None when the claim gives none). ``approximate``
+    figures ("about 1.1 million") are confirmed when the computed figure rounds to the
+    claimed one at the claim's own precision (see :func:`rounds_to`); counts must match.
+    """
+    count: int | None
+    residents: int | None
+    jobs: int | None
+    bounds: tuple[int, ...]
+    year: int
+    source_id: str
+    text: str
+    cities_only: bool = True
+    approximate: tuple[str, ...] = field(default=("residents", "jobs"))
+
+
+GROWTH_CITIES_CLAIM = Claim(
+    count=16, residents=1_100_000, jobs=500_000, bounds=MID_SIZE_BOUNDS,
+    # The release is of October 2023: the latest population then published was 31 Dec 2022.
+    year=2022, source_id="seinajoki-2023",
+    text="16 cities of 40 000–100 000 residents, with about 1.1 million residents and "
+         "500 000 jobs")
+
+
+def significant_digits(value: int) -> int:
+    """Digits a round figure states: 1 100 000 -> 2, 500 000 -> 1, 16 -> 2."""
+    digits = str(abs(int(value))).rstrip("0")
+    return max(len(digits), 1)
+
+
+def precision_step(claimed: int) -> int:
+    """The rounding step a round figure implies: 1 100 000 -> 100 000, 500 000 -> 100 000."""
+    return 10 ** (len(str(abs(int(claimed)))) - significant_digits(claimed))
+
+
+def rounds_to(computed: float, claimed: int) -> bool:
+    """True when ``computed`` rounded to the precision of ``claimed`` equals it:
+    1 095 256 rounds to 1 100 000 (two significant digits), 395 200 does not round to
+    500 000 (one significant digit)."""
+    step = precision_step(claimed)
+    return int(math.floor(computed / step + 0.5)) * step == claimed
+
+
+def _figures(codes, population_year: int) -> dict:
+    pop = data.population()
+    pop = pop[pop["year"] == population_year].set_index("code")["population"]
+    jobs = data.jobs()
+    jobs_year = int(jobs["year"].max())
+    jobs = jobs[jobs["year"] == jobs_year].set_index("code")["jobs"]
+    codes = list(codes)
+    return {"residents": int(pop[codes].sum()), "jobs": int(jobs[codes].sum()),
+            "jobs_year": jobs_year}
+
+
+def claim_definitions(claim: Claim = GROWTH_CITIES_CLAIM, year=None) -> dict[str, list[str]]:
+    """The municipality codes behind each definition an author might have meant.
+
+    ``cities``: cities (title kaupunki) in the class; ``municipalities``: every
+    municipality in the class; ``subregions``: every municipality of the sub-regions
+    (seutukunta) of the class cities; ``partnership``: the members of the partnership the
+    claim's source document is about (for the growth-cities release, the network)."""
+    year = check_year(claim.year if year is None else year)
+    cities = members(year, claim.bounds, cities_only=True)
+    everyone = members(year, claim.bounds, cities_only=False)
+    munis = data.municipalities()
+    subregion_codes = munis.loc[munis["subregion_code"].isin(set(cities["subregion_code"])), "code"]
+    pids = data.partnerships()
+    pids = pids.loc[pids["source_id"] == claim.source_id, "partnership_id"]
+    ms = data.memberships()
+    partner_codes = ms.loc[ms["partnership_id"].isin(set(pids)), "code"].drop_duplicates()
+    return {"cities": list(cities["code"]), "municipalities": list(everyone["code"]),
+            "subregions": list(subregion_codes), "partnership": list(partner_codes)}
+
+
+def claim_check(claim: Claim = GROWTH_CITIES_CLAIM, year=None) -> pd.DataFrame:
+    """Claimed vs computed figures under each definition, one row per definition × figure.
+
+    Columns: definition, primary (the claim's own definition), quantity, claimed,
+    computed, difference (computed − claimed), difference_pct, data_year (the year of the
+    data actually used: population year for counts and residents, the only jobs year for
+    jobs), units (municipalities / sub-regions for the count), confirmed.
+    """
+    year = check_year(claim.year if year is None else year)
+    definitions = claim_definitions(claim, year)
+    primary = "cities" if claim.cities_only else "municipalities"
+    munis = data.municipalities().set_index("code")
+    rows = []
+    for definition, codes in definitions.items():
+        figures = _figures(codes, year)
+        if definition == "subregions":
+            count, unit = int(munis.loc[codes, "subregion_code"].nunique()), "subregions"
+        else:
+            count, unit = len(codes), "municipalities"
+        computed = {"count": count, "residents": figures["residents"], "jobs": figures["jobs"]}
+        data_year = {"count": year, "residents": year, "jobs": figures["jobs_year"]}
+        for quantity in CLAIM_QUANTITIES:
+            claimed = getattr(claim, quantity)
+            value = computed[quantity]
+            if claimed is None:
+                confirmed = None
+            elif quantity in claim.approximate:
+                confirmed = rounds_to(value, claimed)
+            else:
+                confirmed = value == claimed
+            rows.append({
+                "definition": definition, "primary": definition == primary,
+                "quantity": quantity, "claimed": claimed, "computed": value,
+                "difference": None if claimed is None else value - claimed,
+                "difference_pct": None if claimed is None else (value - claimed) / claimed,
+                "data_year": data_year[quantity],
+                "units": unit if quantity == "count" else quantity,
+                "confirmed": confirmed})
+    out = pd.DataFrame(rows)
+    out.attrs.update(year=year, bounds=claim.bounds, source_id=claim.source_id)
+    return out
+
+
+def claim_summary(check: pd.DataFrame) -> dict:
+    """What the check found: figures confirmed under the primary definition, and the
+    definitions (if any) that reproduce every claimed figure."""
+    primary = check[check["primary"]].set_index("quantity")
+    confirmed = [q for q in CLAIM_QUANTITIES if q in primary.index and primary.at[q, "confirmed"]]
+    refuted = [q for q in CLAIM_QUANTITIES if q in primary.index
+               and primary.at[q, "confirmed"] is not None and not primary.at[q, "confirmed"]]
+    stated = check[check["confirmed"].notna()]
+    full = [d for d, g in stated.groupby("definition", sort=False) if bool(g["confirmed"].all())]
+    matches = {q: list(stated.loc[(stated["quantity"] == q) & stated["confirmed"].astype(bool),
+                                  "definition"]) for q in CLAIM_QUANTITIES}
+    return {"confirmed": confirmed, "not_confirmed": refuted, "reproduced_by": full,
+            "matches": matches}
+
+
+# ------------------------------------------------------------------------ narrative helpers
+def names_list(names, lang: str = "fi") -> str:
+    """'A, B and C' / 'A, B ja C'."""
+    names = list(names)
+    if not names:
+        return t("none", lang)
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} {t('size.and', lang)} {names[-1]}"
+
+
+# ------------------------------------------------------------------------ report text and tables
+# What the notebook shows, in either language: every sentence comes from the translation
+# table (translations/sizeclass.yaml), every number from the functions above.
+def _unit(n: int, cities_only: bool, lang: str) -> str:
+    kind = "cities" if cities_only else "municipalities"
+    return t(f"size.unit.{kind}{'.one' if n == 1 else ''}", lang)
+
+
+def _signed_pct(value, lang: str) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    sign = "+" if value > 0 else ("−" if lang == "fi" else "-") if value < 0 else ""
+    return sign + fmt_pct(abs(value), lang)
+
+
+def _signed(value, lang: str) -> str:
+    return "–" if value is None or pd.isna(value) else fmt_signed(value, lang)
+
+
+def _int(value, lang: str) -> str:
+    return "–" if value is None or pd.isna(value) else fmt_int(value, lang)
+
+
+def _finland_population(year: int) -> int:
+    pop = data.population()
+    return int(pop.loc[pop["year"] == year, "population"].sum())
+
+
+def city_title_year() -> int:
+    """The year of the city titles (``is_city``), from the snapshot's provenance."""
+    from .provenance import resource
+
+    for source in resource("municipalities")["sources"]:
+        if "kaupunki" in source["title"]:
+            return int(source["data_year"])
+    raise LookupError("datapackage.json names no source for the city titles")
+
+
+def partnership_short_name(pid: str, lang: str) -> str:
+    return t(f"size.pship.{pid}", lang)
+
+
+def intro_text(year, bounds, cities_only, lang: str = "fi") -> str:
+    """Title and the definition of the class, with its size."""
+    frame = members(year, bounds, cities_only)
+    year, edges = frame.attrs["year"], frame.attrs["bounds"]
+    n, residents = len(frame), int(frame["population"].sum())
+    scope = (t("size.scope_note.cities", lang, title_year=city_title_year(),
+               cities=fmt_int(int(data.municipalities()["is_city"].sum()), lang))
+             if cities_only else t("size.scope_note.municipalities", lang,
+                                   n=fmt_int(len(data.municipalities()), lang)))
+    return "\n\n".join([
+        t("size.title", lang, bounds=bounds_label(edges, lang), year=year),
+        t("size.intro", lang, year=year, lo=fmt_int(edges[0], lang), hi=fmt_int(edges[-1], lang),
+          scope=scope, n=fmt_int(n, lang), units=_unit(n, cities_only, lang),
+          residents=fmt_int(residents, lang),
+          share=fmt_pct(residents / _finland_population(year), lang)),
+    ])
+
+
+def member_report_table(year, bounds, cities_only, lang: str = "fi"):
+    """(frame, formatters) for the class table: numbers stay numbers (for CSV/XLSX),
+    the formatters render them the Finnish or English way on screen."""
+    frame = member_table(year, bounds, cities_only)
+    year = frame.attrs["year"]
+    jobs_year = int(data.jobs()["year"].max())
+    col = {
+        "name": t("col.municipality", lang), "region": t("col.region", lang),
+        "population": t("size.col.population_year", lang, year=year),
+        "change_5y": t("size.col.change", lang, span=5, start=year - 5),
+        "change_5y_pct": t("size.col.change_pct", lang, span=5),
+        "change_10y": t("size.col.change", lang, span=10, start=year - 10),
+        "change_10y_pct": t("size.col.change_pct", lang, span=10),
+        "jobs": t("size.col.jobs_year", lang, year=jobs_year),
+        "partnerships": t("col.partnerships", lang)}
+    out = pd.DataFrame({
+        col["name"]: frame[f"name_{lang}"], col["region"]: frame[f"region_{lang}"],
+        col["population"]: frame["population"],
+        col["change_5y"]: frame["change_5y"], col["change_5y_pct"]: frame["change_5y_pct"],
+        col["change_10y"]: frame["change_10y"], col["change_10y_pct"]: frame["change_10y_pct"],
+        col["jobs"]: frame["jobs"],
+        col["partnerships"]: [", ".join(partnership_short_name(p, lang) for p in ps) or "–"
+                              for ps in frame["partnerships"]]})
+    formatters = {col["population"]: lambda v: _int(v, lang),
+                  col["jobs"]: lambda v: _int(v, lang)}
+    for key in ("change_5y", "change_10y"):
+        formatters[col[key]] = lambda v: _signed(v, lang)
+        formatters[col[f"{key}_pct"]] = lambda v: _signed_pct(v, lang)
+    return out, formatters
+
+
+def totals_text(year, bounds, cities_only, lang: str = "fi") -> str:
+    frame = member_table(year, bounds, cities_only)
+    year, n = frame.attrs["year"], len(frame)
+    if not n:
+        return t("size.totals.empty", lang, bounds=bounds_label(frame.attrs["bounds"], lang),
+                 year=year)
+    residents = int(frame["population"].sum())
+    jobs_year = int(frame["jobs_year"].iat[0])
+    text = t("size.totals", lang, n=fmt_int(n, lang), units=_unit(n, cities_only, lang),
+             year=year, residents=fmt_int(residents, lang),
+             share=fmt_pct(residents / _finland_population(year), lang),
+             jobs=fmt_int(int(frame["jobs"].sum()), lang), jobs_year=jobs_year)
+    if frame["change_5y"].notna().all():
+        text += " " + t("size.totals.change", lang, start=year - 5,
+                        change=fmt_signed(int(frame["change_5y"].sum()), lang),
+                        pct=_signed_pct(frame["change_5y"].sum()
+                                        / (residents - frame["change_5y"].sum()), lang))
+    return text
+
+
+def standard_report_table(year, lang: str = "fi"):
+    """All of Finland in the standard classes (:data:`STANDARD_EDGES`)."""
+    summary = class_summary(year, None, cities_only=False)
+    col = [t("col.size_class", lang), t("size.col.municipalities", lang),
+           t("size.col.cities", lang), t("size.col.population_year", lang,
+                                         year=summary.attrs["year"]),
+           t("size.col.share", lang)]
+    out = pd.DataFrame(dict(zip(col, [summary[f"class_label_{lang}"], summary["municipalities"],
+                                      summary["cities"], summary["population"],
+                                      summary["population_share"]])))
+    return out, {col[3]: lambda v: _int(v, lang), col[4]: lambda v: fmt_pct(v, lang)}
+
+
+def members_caption(year, bounds, cities_only, lang: str = "fi") -> str:
+    scope = t("size.scope.cities" if cities_only else "size.scope.municipalities", lang)
+    return t("size.caption.members", lang, scope=scope.capitalize(), year=check_year(year),
+             bounds=bounds_label(bounds, lang))
+
+
+def standard_caption(year, lang: str = "fi") -> str:
+    return t("size.caption.standard", lang, year=check_year(year),
+             edges=", ".join(fmt_int(e, lang) for e in STANDARD_EDGES))
+
+
+def _definition_label(definition: str, claim: Claim, lang: str) -> str:
+    if definition == "partnership":
+        pids = data.partnerships()
+        pid = pids.loc[pids["source_id"] == claim.source_id, "partnership_id"]
+        names = ", ".join(partnership_short_name(p, lang) for p in pid)
+        return t("size.def.partnership", lang, partnership=names)
+    return t(f"size.def.{definition}", lang)
+
+
+def _quantity_label(quantity: str, definition: str, lang: str) -> str:
+    if quantity == "count" and definition == "subregions":
+        return t("size.q.count_subregions", lang)
+    return t(f"size.q.{quantity}", lang)
+
+
+def claim_intro_text(claim: Claim = GROWTH_CITIES_CLAIM, lang: str = "fi") -> str:
+    source = data.sources().set_index("source_id").loc[claim.source_id]
+    return t("size.claim.intro", lang, title=source[f"title_{lang}"], date=source["date"],
+             count=fmt_int(claim.count, lang), bounds=class_label(*claim.bounds, lang),
+             residents=fmt_int(claim.residents, lang), jobs=fmt_int(claim.jobs, lang),
+             year=claim.year, jobs_year=int(data.jobs()["year"].max()))
+
+
+def claim_report_table(check: pd.DataFrame, claim: Claim = GROWTH_CITIES_CLAIM,
+                       lang: str = "fi"):
+    col = [t("size.col.definition", lang), t("size.col.figure", lang),
+           t("size.col.claimed", lang), t("size.col.computed", lang),
+           t("size.col.difference", lang), t("size.col.difference_pct", lang),
+           t("size.col.data_year", lang), t("size.col.confirmed", lang)]
+    jobs_year = int(data.jobs()["year"].max())
+    years = [t("size.claim.jobs_year_note", lang, year=y) if q == "jobs" and y == jobs_year
+             else str(y) for q, y in zip(check["quantity"], check["data_year"])]
+    out = pd.DataFrame(dict(zip(col, [
+        [_definition_label(d, claim, lang) + (" *" if p else "")
+         for d, p in zip(check["definition"], check["primary"])],
+        [_quantity_label(q, d, lang) for q, d in zip(check["quantity"], check["definition"])],
+        check["claimed"], check["computed"], check["difference"], check["difference_pct"],
+        years,
+        [t("size.yes", lang) if c else t("size.no", lang) if c is not None else "–"
+         for c in check["confirmed"]]])))
+    formatters = {col[2]: lambda v: _int(v, lang), col[3]: lambda v: _int(v, lang),
+                  col[4]: lambda v: _signed(v, lang), col[5]: lambda v: _signed_pct(v, lang)}
+    return out, formatters
+
+
+def claim_verdict_text(check: pd.DataFrame, claim: Claim = GROWTH_CITIES_CLAIM,
+                       lang: str = "fi") -> str:
+    """Which parts of the claim the data confirms (primary definition), which it does
+    not, and whether any alternative definition reproduces them."""
+    summary = claim_summary(check)
+    primary = check[check["primary"]].set_index("quantity")
+    precision = [t("size.verdict.precision", lang, claimed=fmt_int(getattr(claim, q), lang),
+                   step=fmt_int(precision_step(getattr(claim, q)), lang))
+                 for q in claim.approximate if getattr(claim, q) is not None]
+    lines = [t("size.verdict.rule", lang, precision="; ".join(precision)), ""]
+    for quantity in CLAIM_QUANTITIES:
+        if quantity not in primary.index or primary.at[quantity, "claimed"] is None:
+            continue
+        row = primary.loc[quantity]
+        key = "size.verdict.confirmed" if row["confirmed"] else "size.verdict.not_confirmed"
+        lines.append("- " + t(key, lang, figure=_quantity_label(quantity, "cities", lang).capitalize(),
+                              claimed=fmt_int(row["claimed"], lang),
+                              computed=fmt_int(row["computed"], lang),
+                              data_year=int(row["data_year"]),
+                              difference=_signed(row["difference"], lang),
+                              pct=_signed_pct(row["difference_pct"], lang)))
+    lines += ["", t("size.verdict.alternatives", lang), ""]
+    for definition, group in check[~check["primary"]].groupby("definition", sort=False):
+        hits = [_quantity_label(q, definition, lang) for q, ok in
+                zip(group["quantity"], group["confirmed"]) if ok]
+        lines.append("- " + t("size.verdict.alternative", lang,
+                              definition=_definition_label(definition, claim, lang),
+                              matched=names_list(hits, lang) if hits else t("size.none", lang),
+                              figures=", ".join(f"{_quantity_label(q, definition, lang)} "
+                                                f"{fmt_int(v, lang)}" for q, v in
+                                                zip(group["quantity"], group["computed"]))))
+    lines.append("")
+    if summary["reproduced_by"]:
+        lines.append(t("size.verdict.reproduced_by", lang, definitions=names_list(
+            [_definition_label(d, claim, lang) for d in summary["reproduced_by"]], lang)))
+    else:
+        lines.append(t("size.verdict.none_reproduces", lang))
+    unmatched = [_quantity_label(q, "cities", lang) for q, defs in summary["matches"].items()
+                 if not defs and getattr(claim, q) is not None]
+    if unmatched:
+        lines.append(t("size.verdict.unmatched", lang, figures=names_list(unmatched, lang)))
+    return "\n".join(lines)
+
+
+def _change_when(year: int, from_year: int) -> str:
+    return str(year) if year == from_year + 1 else f"{from_year + 1}–{year}"
+
+
+def changes_text(bounds, cities_only, lang: str = "fi") -> str:
+    changes = class_changes(bounds, cities_only)
+    history = class_history(bounds, cities_only)
+    edges = history.attrs["bounds"]
+    ever = int(history.any(axis=1).sum())
+    years = format_years(history.columns)
+    head = t("size.changes.head", lang, years=years, ever=fmt_int(ever, lang),
+             units=_unit(ever, cities_only, lang), bounds=bounds_label(edges, lang),
+             entered=fmt_int(int((changes["change"] == "entered").sum()), lang),
+             left=fmt_int(int((changes["change"] == "left").sum()), lang))
+    items = [("- " + t(f"size.change.{row.change}_{row.direction}", lang,
+                       when=_change_when(row.year, row.from_year), name=getattr(row, f"name_{lang}"),
+                       before=fmt_int(row.population_before, lang),
+                       after=fmt_int(row.population, lang), edge=fmt_int(row.edge, lang)))
+             for row in changes.itertuples()]
+    gap = [y for y in range(history.columns[0], history.columns[-1] + 1) if y not in history.columns]
+    after_gap = min((y for y in history.columns if gap and y > gap[-1]), default=None)
+    tail = t("size.changes.gap", lang, years=format_years(gap), next=after_gap) if gap else ""
+    return "\n".join([head, *items, "", tail]).strip()
+
+
+def vs_partnerships_tables(year, bounds, cities_only, lang: str = "fi") -> dict:
+    """The three class-vs-partnership tables, with translated headers."""
+    vs = class_vs_partnerships(year, bounds, cities_only)
+    year = vs["class_outside_partnerships"].attrs["year"]
+    pop_col = t("size.col.population_year", lang, year=year)
+    outside = vs["class_outside_partnerships"]
+    a = pd.DataFrame({t("col.municipality", lang): outside[f"name_{lang}"],
+                      t("col.region", lang): outside[f"region_{lang}"],
+                      pop_col: outside["population"]})
+    beyond = vs["members_outside_class"]
+    b = pd.DataFrame({t("col.partnership", lang): [partnership_short_name(p, lang)
+                                                   for p in beyond["partnership_id"]],
+                      t("col.municipality", lang): beyond[f"name_{lang}"],
+                      t("col.role", lang): [t(f"role.{r}", lang) for r in beyond["role"]],
+                      pop_col: beyond["population"],
+                      t("size.col.position", lang): [t(f"size.position.{p.replace(' ', '_')}", lang)
+                                                     for p in beyond["position"]]})
+    overlap = partnership_overlap(year, bounds, cities_only)
+    c = pd.DataFrame({t("col.partnership", lang): [partnership_short_name(p, lang)
+                                                   for p in overlap["partnership_id"]],
+                      t("size.col.members", lang): overlap["members"],
+                      t("size.col.in_class", lang): overlap["in_class"],
+                      t("size.col.below", lang): overlap["below"],
+                      t("size.col.above", lang): overlap["above"],
+                      t("size.col.not_city", lang): overlap["other"]})
+    fmt = {pop_col: lambda v: _int(v, lang)}
+    return {"class_outside_partnerships": (a, fmt), "partners_outside_class": (b, fmt),
+            "partnership_overlap": (c, {})}
+
+
+def vs_partnerships_text(year, bounds, cities_only, lang: str = "fi") -> str:
+    vs = class_vs_partnerships(year, bounds, cities_only)
+    outside = vs["class_outside_partnerships"]
+    beyond = vs["members_outside_class"].drop_duplicates("code")
+    overlap = partnership_overlap(year, bounds, cities_only)
+    empty = overlap.loc[overlap["members"] == 0, "partnership_id"]
+    lines = [t("size.vs.outside", lang, n=fmt_int(len(outside), lang),
+               units=_unit(len(outside), cities_only, lang),
+               names=names_list(outside[f"name_{lang}"], lang)),
+             t("size.vs.beyond", lang, n=fmt_int(len(beyond), lang),
+               names=names_list([f"{name} ({fmt_int(pop, lang)})" for name, pop in
+                                 zip(beyond[f"name_{lang}"], beyond["population"])], lang))]
+    if len(empty):
+        lines.append(t("size.vs.no_members", lang, names=names_list(
+            [partnership_short_name(p, lang) for p in empty], lang)))
+    return "\n\n".join(lines)
+
+
+def closing_text(check: pd.DataFrame, year, bounds, cities_only,
+                 claim: Claim = GROWTH_CITIES_CLAIM, lang: str = "fi") -> str:
+    """The closing note: the claim's figures as the official data gives them."""
+    primary = check[check["primary"]].set_index("quantity")
+    alt = check[check["definition"] == "municipalities"].set_index("quantity")
+    summary = claim_summary(check)
+    verdict = {q: t("size.closing.ok" if q in summary["confirmed"] else "size.closing.not_ok", lang)
+               for q in CLAIM_QUANTITIES}
+    cities = members(check.attrs["year"], claim.bounds, cities_only=True)
+    text = t("size.closing", lang, year=check.attrs["year"], bounds=class_label(*claim.bounds, lang),
+             n=fmt_int(primary.at["count", "computed"], lang), count_verdict=verdict["count"],
+             claimed_count=fmt_int(claim.count, lang),
+             names=names_list(cities[f"name_{lang}"].sort_values(), lang),
+             residents=fmt_int(primary.at["residents", "computed"], lang),
+             claimed_residents=fmt_int(claim.residents, lang),
+             residents_verdict=verdict["residents"],
+             jobs=fmt_int(primary.at["jobs", "computed"], lang),
+             jobs_year=int(primary.at["jobs", "data_year"]),
+             claimed_jobs=fmt_int(claim.jobs, lang), jobs_verdict=verdict["jobs"],
+             all_n=fmt_int(alt.at["count", "computed"], lang),
+             all_residents=fmt_int(alt.at["residents", "computed"], lang),
+             all_jobs=fmt_int(alt.at["jobs", "computed"], lang))
+    rescued = [t("size.closing.alt_match", lang, figure=_quantity_label(q, "cities", lang),
+                 definitions=names_list([_definition_label(d, claim, lang) for d in defs], lang))
+               for q, defs in summary["matches"].items() if q in summary["not_confirmed"] and defs]
+    unmatched = [_quantity_label(q, "cities", lang) for q, defs in summary["matches"].items()
+                 if not defs and getattr(claim, q) is not None]
+    if rescued:
+        text += " " + " ".join(rescued)
+    if unmatched:
+        text += " " + t("size.verdict.unmatched", lang, figures=names_list(unmatched, lang))
+    now = members(year, bounds, cities_only)
+    return text + "\n\n" + t("size.closing.selected", lang, year=now.attrs["year"],
+                             bounds=bounds_label(now.attrs["bounds"], lang),
+                             n=fmt_int(len(now), lang), units=_unit(len(now), cities_only, lang),
+                             residents=fmt_int(int(now["population"].sum()), lang))

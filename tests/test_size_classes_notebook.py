@@ -1,0 +1,91 @@
+"""Executing notebooks/size_classes.ipynb with papermill: default and non-default
+parameters produce the five outputs; bad parameters fail with the library's message
+before anything is written. Each run starts a kernel (a few seconds), so runs are few."""
+
+import json
+
+import pandas as pd
+import papermill as pm
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+from analysis import paths
+
+NOTEBOOK = paths.NOTEBOOKS_DIR / "size_classes.ipynb"
+
+pytestmark = pytest.mark.slow
+
+
+def _run(tmp_path, **parameters):
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(str(NOTEBOOK), str(out), parameters=parameters, kernel_name="python3",
+                        cwd=str(tmp_path), progress_bar=False)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _outputs(nb):
+    """(all text shown, number of PNG images shown, error outputs)."""
+    texts, images, errors = [], 0, []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            images += "image/png" in data
+            for mime in ("text/markdown", "text/html", "text/plain"):
+                if mime in data:
+                    texts.append("".join(data[mime]))
+            if output.get("output_type") == "error":
+                errors.append(output)
+    return "\n".join(texts), images, errors
+
+
+def test_default_parameters_with_export(tmp_path):
+    export = tmp_path / "figures"
+    nb = _run(tmp_path, export_dir=str(export), export_href="figures")
+    text, images, errors = _outputs(nb)
+    assert not errors
+    assert images == 2  # the distribution and the class history
+    assert "# Kokoluokka 40\u00a0000–100\u00a0000 asukasta, 2024" in text
+    for name in ("Hyvinkää", "Järvenpää", "Lohja", "Seinäjoki", "Kajaani", "Seutukaupunkiohjelma"):
+        assert name in text
+    # The claim check and the closing note state what is and is not confirmed.
+    assert "**Lukumäärä: vahvistuu.**" in text and "**Asukkaat: ei vahvistu.**" in text
+    assert "969\u00a0692 asukasta (väite noin 1\u00a0100\u00a0000: ei vahvistu)" in text
+    assert 'href="figures/population_distribution.png"' in text
+    for stem in ("population_distribution.png", "population_distribution.svg",
+                 "class_history.png", "class_history.svg"):
+        assert (export / stem).stat().st_size > 1000
+    members = pd.read_csv(export / "class_members.csv")
+    assert len(members) == 16 and members["Väkiluku 2024"].sum() == 977_549
+    claim = pd.read_csv(export / "claim_check.csv")
+    assert "kyllä" in set(claim["Vahvistuu"]) and len(claim) == 12
+    for stem in ("standard_classes", "class_outside_partnerships", "partners_outside_class",
+                 "partnership_overlap"):
+        assert (export / f"{stem}.xlsx").exists()
+
+
+def test_non_default_parameters(tmp_path):
+    nb = _run(tmp_path, year=2010, bounds=[20000, 40000], cities_only=False, lang="en",
+              highlight="")
+    text, images, errors = _outputs(nb)
+    assert not errors and images == 2
+    assert "# Size class 20,000–40,000 residents, 2010" in text
+    # Municipalities without the city title are in scope: Kirkkonummi, Nurmijärvi, Tuusula.
+    for name in ("Kirkkonummi", "Nurmijärvi", "Tuusula", "Rauma", "Äänekoski"):
+        assert name in text
+    assert "The class holds 32 municipalities" in text
+    assert "2023–2024: Naantali grew into the class" in text  # a change across the 2023 gap
+    assert "<code>cities_only=False</code>" in text  # parameters in the footer
+    assert "Kokoluokka" not in text  # English throughout
+
+
+@pytest.mark.parametrize("parameters, ename, message", [
+    ({"year": 2023}, "ParameterError", "available years: 2000–2022, 2024"),
+    ({"bounds": [100000, 40000]}, "BoundsError", "edges must increase, but 40000 follows 100000"),
+])
+def test_bad_parameters_fail_with_the_library_message(tmp_path, parameters, ename, message):
+    export = tmp_path / "figures"
+    with pytest.raises(PapermillExecutionError) as caught:
+        _run(tmp_path, export_dir=str(export), **parameters)
+    assert caught.value.ename == ename
+    assert message in caught.value.evalue
+    assert not export.exists()  # nothing written before the parameters are valid

@@ -1,0 +1,262 @@
+"""Size classes: bounds, classification, history, partnerships, claim check, figures.
+
+The expected cities and totals were checked against the snapshot's population table
+(Statistics Finland, 31 Dec, 2025 division) and jobs table (2020)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from analysis import sizeclass as sc  # noqa: E402
+from analysis.i18n import NBSP  # noqa: E402
+from analysis.params import ParameterError  # noqa: E402
+
+MID_SIZED_CITIES = {"Hyvinkää", "Hämeenlinna", "Joensuu", "Järvenpää", "Kokkola", "Kotka",
+                    "Kouvola", "Lappeenranta", "Lohja", "Mikkeli", "Pori", "Porvoo", "Rovaniemi",
+                    "Salo", "Seinäjoki", "Vaasa"}
+NOT_CITIES_IN_CLASS = {"Kirkkonummi", "Nurmijärvi", "Tuusula"}
+
+
+# -- bounds --------------------------------------------------------------------------------
+@pytest.mark.parametrize("given", [[40000, 100000], (40000, 100000), "40000,100000",
+                                   "40 000; 100 000", "40\u00a0000,100\u00a0000",
+                                   [40000.0, 100000.0], ["40000", "100000"]])
+def test_check_bounds_accepts_lists_and_text(given):
+    assert sc.check_bounds(given) == (40000, 100000)
+
+
+def test_check_bounds_none_is_the_standard_scheme():
+    assert sc.check_bounds(None) == sc.STANDARD_EDGES
+    assert sc.STANDARD_EDGES[0] == 0 and list(sc.STANDARD_EDGES) == sorted(sc.STANDARD_EDGES)
+
+
+@pytest.mark.parametrize("given, message", [
+    ([], "at least two edges"), ("", "at least two edges"), ([40000], "at least two edges"),
+    ([100000, 40000], "must increase, but 40000 follows 100000"),
+    ([40000, 40000], "must increase"), ([-5, 100], "-5 is negative"),
+    ("40000,abc", "'abc' is not a whole number"), ([40000.5, 100000], "not a whole number"),
+    ([True, 5], "not a number"), (40000, "at least two edges"),
+])
+def test_check_bounds_rejects_bad_bounds(given, message):
+    with pytest.raises(sc.BoundsError, match=message):
+        sc.check_bounds(given)
+    assert issubclass(sc.BoundsError, ParameterError)
+
+
+def test_class_label():
+    assert sc.class_label(40000, 100000, "fi") == f"40{NBSP}000–100{NBSP}000"
+    assert sc.class_label(40000, 100000, "en") == "40,000–100,000"
+    assert sc.class_label(100000, None, "fi") == f"100{NBSP}000+"
+
+
+# -- classification ------------------------------------------------------------------------
+@pytest.mark.parametrize("year, residents", [(2022, 969_692), (2024, 977_549)])
+def test_mid_sized_cities_are_the_sixteen(year, residents):
+    frame = sc.members(year)
+    assert set(frame["name_fi"]) == MID_SIZED_CITIES
+    assert frame["population"].sum() == residents
+    assert frame["population"].is_monotonic_decreasing
+    assert frame["name_fi"].iat[0] == "Pori"
+
+
+def test_without_city_filter_three_more_qualify():
+    frame = sc.members(2022, cities_only=False)
+    assert set(frame["name_fi"]) == MID_SIZED_CITIES | NOT_CITIES_IN_CLASS
+    assert frame["population"].sum() == 1_095_256
+    assert not frame.loc[frame["name_fi"].isin(NOT_CITIES_IN_CLASS), "is_city"].any()
+
+
+def test_lower_bound_included_upper_bound_excluded():
+    jarvenpaa = sc.members(2022).set_index("name_fi").at["Järvenpää", "population"]
+    assert "Järvenpää" in set(sc.members(2022, bounds=[jarvenpaa, 100000])["name_fi"])
+    assert "Järvenpää" not in set(sc.members(2022, bounds=[40000, jarvenpaa])["name_fi"])
+    assert "Järvenpää" in set(sc.members(2022, bounds=[40000, jarvenpaa + 1])["name_fi"])
+
+
+def test_empty_class():
+    assert sc.members(2024, bounds=[1_000_000, 2_000_000]).empty
+    assert sc.member_table(2024, bounds=[1_000_000, 2_000_000]).empty
+    assert not sc.class_history([1_000_000, 2_000_000]).any().any()
+    assert sc.class_changes([1_000_000, 2_000_000]).empty
+    vs = sc.class_vs_partnerships(2024, [1_000_000, 2_000_000])
+    assert vs["class_outside_partnerships"].empty
+    assert len(vs["members_outside_class"]) == len(sc.data.memberships())  # everyone is below
+    assert "yhtään kuntaa" in sc.totals_text(2024, [1_000_000, 2_000_000], True, "fi")
+
+
+def test_one_class_covering_everyone():
+    frame = sc.classify(2024, bounds=[0, 10_000_000], cities_only=False)
+    assert len(frame) == 308 and (frame["class_index"] == 0).all()
+
+
+def test_standard_scheme_classifies_every_municipality_with_open_top_class():
+    frame = sc.classify(2024)
+    assert len(frame) == 308 and (frame["class_index"] >= 0).all()
+    helsinki = frame.set_index("name_fi").loc["Helsinki"]
+    assert helsinki["class_index"] == len(sc.STANDARD_EDGES) - 1
+    assert pd.isna(helsinki["class_hi"]) and helsinki["class_label_fi"] == f"100{NBSP}000+"
+    summary = sc.class_summary(2024)
+    assert summary["municipalities"].tolist() == [52, 91, 68, 43, 26, 19, 9]
+    assert summary["population"].sum() == frame["population"].sum()
+
+
+def test_explicit_bounds_leave_municipalities_outside():
+    frame = sc.classify(2024, bounds=[40000, 100000], cities_only=False).set_index("name_fi")
+    assert frame.at["Helsinki", "class_index"] == -1 and pd.isna(frame.at["Helsinki", "class_lo"])
+    assert frame.at["Pori", "class_label_en"] == "40,000–100,000"
+    assert len(sc.classify(2024, bounds=[40000, 100000], cities_only=True)) == 108
+
+
+@pytest.mark.parametrize("year", [2023, 1999, "latest-ish", 2025])
+def test_year_not_in_data_lists_available_years(year):
+    with pytest.raises(ParameterError, match="2000–2022, 2024"):
+        sc.classify(year)
+
+
+def test_check_params():
+    assert sc.check_params() == {"year": 2024, "bounds": (40000, 100000), "cities_only": True,
+                                 "highlight": None}
+    with pytest.raises(ParameterError, match="cities_only='yes' must be True or False"):
+        sc.check_params(cities_only="yes")
+    with pytest.raises(ParameterError, match="did you mean 'growth-cities'"):
+        sc.check_params(highlight="growth-city")
+
+
+def test_member_table_changes_jobs_and_partnerships():
+    frame = sc.member_table(2022).set_index("name_fi")
+    assert frame.at["Pori", "change_5y"] == 83205 - sc.population_wide().at["609", 2017]
+    assert frame["jobs"].sum() == 395_200 and (frame["jobs_year"] == 2020).all()
+    assert frame.at["Järvenpää", "partnerships"] == []
+    assert frame.at["Joensuu", "partnerships"] == ["growth-cities", "joensuu-lappeenranta-imatra"]
+    # 2004 - 10 = 1994 is not in the data: the change is missing, not zero
+    assert sc.member_table(2004)["change_10y"].isna().all()
+
+
+# -- history ---------------------------------------------------------------------------------
+def test_class_history_covers_every_data_year_and_no_other():
+    history = sc.class_history()
+    assert list(history.columns) == [*range(2000, 2023), 2024]
+    assert history.sum().to_dict()[2022] == 16 and history.sum().to_dict()[2010] == 15
+    assert not history.at["186", 2013] and history.at["186", 2014]  # Järvenpää
+    assert history.at["684", 2007] and not history.at["684", 2008]  # Rauma
+
+
+def test_class_changes():
+    changes = sc.class_changes()
+    got = set(zip(changes["name_fi"], changes["year"], changes["change"], changes["direction"]))
+    assert got == {("Rauma", 2008, "left", "down"), ("Järvenpää", 2014, "entered", "up")}
+
+
+def test_change_across_the_2023_gap_is_dated_2022_to_2024():
+    changes = sc.class_changes([20000, 40000], cities_only=False).set_index("name_fi")
+    assert changes.at["Naantali", "year"] == 2024 and changes.at["Naantali", "from_year"] == 2022
+    assert "2023–2024: Naantali" in sc.changes_text([20000, 40000], False, "fi")
+
+
+# -- partnerships ------------------------------------------------------------------------------
+def test_class_vs_partnerships():
+    vs = sc.class_vs_partnerships(2022)
+    assert set(vs["class_outside_partnerships"]["name_fi"]) == {"Järvenpää", "Lohja"}
+    beyond = vs["members_outside_class"]
+    below = set(beyond.loc[beyond["position"] == "below", "name_fi"])
+    above = set(beyond.loc[beyond["position"] == "above", "name_fi"])
+    assert below == {"Kajaani", "Imatra"}
+    assert above == {"Helsinki", "Espoo", "Tampere", "Vantaa", "Oulu", "Turku", "Jyväskylä",
+                     "Kuopio", "Lahti"}
+
+
+def test_partnership_overlap_keeps_partnerships_without_members():
+    overlap = sc.partnership_overlap(2022).set_index("partnership_id")
+    assert overlap.at["regional-towns", "members"] == 0
+    assert overlap.at["growth-cities", "members"] == 15
+    assert overlap.at["growth-cities", "in_class"] == 14 and overlap.at["growth-cities", "below"] == 1
+    assert overlap.at["c6", "above"] == 6
+    assert "Seutukaupunkiohjelma" in sc.vs_partnerships_text(2022, sc.MID_SIZE_BOUNDS, True, "fi")
+
+
+# -- claim check -------------------------------------------------------------------------------
+def test_rounds_to():
+    assert sc.rounds_to(1_095_256, 1_100_000) and sc.rounds_to(1_050_000, 1_100_000)
+    assert not sc.rounds_to(1_049_999, 1_100_000) and not sc.rounds_to(969_692, 1_100_000)
+    assert not sc.rounds_to(395_200, 500_000) and sc.rounds_to(450_000, 500_000)
+    assert sc.precision_step(1_100_000) == 100_000 and sc.significant_digits(16) == 2
+
+
+def test_growth_cities_claim_check():
+    check = sc.claim_check()
+    assert check.attrs["year"] == 2022  # the latest population when the release appeared
+    table = check.set_index(["definition", "quantity"])
+    assert table.loc[("cities", "count"), ["computed", "confirmed"]].tolist() == [16, True]
+    assert table.loc[("cities", "residents"), ["computed", "confirmed"]].tolist() == [969_692, False]
+    assert table.loc[("cities", "jobs"), ["computed", "confirmed", "data_year"]].tolist() == [
+        395_200, False, 2020]
+    assert table.loc[("municipalities", "residents"), ["computed", "confirmed"]].tolist() == [
+        1_095_256, True]
+    assert table.loc[("municipalities", "count"), "computed"] == 19
+    assert table.loc[("subregions", "count"), "computed"] == 14
+    assert table.loc[("partnership", "count"), "computed"] == 15
+    assert table.loc[("cities", "residents"), "difference"] == 969_692 - 1_100_000
+    summary = sc.claim_summary(check)
+    assert summary == {"confirmed": ["count"], "not_confirmed": ["residents", "jobs"],
+                       "reproduced_by": [],
+                       "matches": {"count": ["cities"], "residents": ["municipalities"],
+                                   "jobs": []}}
+
+
+def test_claim_check_other_year_and_missing_year():
+    assert sc.claim_check(year=2024).set_index(["definition", "quantity"]).loc[
+        ("cities", "residents"), "computed"] == 977_549
+    with pytest.raises(ParameterError, match="available years"):
+        sc.claim_check(year=2023)
+
+
+def test_claim_texts_state_what_is_confirmed():
+    check = sc.claim_check()
+    fi = sc.claim_verdict_text(check, lang="fi")
+    assert "**Lukumäärä: vahvistuu.**" in fi and "**Asukkaat: ei vahvistu.**" in fi
+    assert "**Työpaikat: ei vahvistu.**" in fi and f"395{NBSP}200 (vuosi 2020)" in fi
+    en = sc.closing_text(check, None, sc.MID_SIZE_BOUNDS, True, lang="en")
+    assert "969,692 residents (claimed about 1,100,000: not confirmed)" in en
+    assert "16 cities (claimed 16: confirmed)" in en and "No definition reproduces: jobs" in en
+    frame, _ = sc.claim_report_table(check, lang="en")
+    assert "2020 (only year with jobs data)" in set(frame["Data year"])
+
+
+def test_report_tables_keep_numbers_numeric():
+    frame, formatters = sc.member_report_table(2024, sc.MID_SIZE_BOUNDS, True, "fi")
+    assert frame["Väkiluku 2024"].sum() == 977_549
+    assert formatters["Väkiluku 2024"](977549) == f"977{NBSP}549"
+
+
+# -- figures -----------------------------------------------------------------------------------
+def _texts(fig):
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+
+
+def test_distribution_figure_labels_members_and_has_source():
+    from analysis.plots import sizeclass as plots
+
+    fig = plots.distribution(2022, sc.MID_SIZE_BOUNDS, True, "en", "growth-cities")
+    texts = _texts(fig)
+    assert any(t.startswith("Municipal populations 2022") for t in texts)
+    assert MID_SIZED_CITIES | {"Kajaani"} <= set(texts)  # Kajaani: partner outside the class
+    assert any(t.startswith("Source: Statistics Finland") for t in texts)
+    assert "Population (residents, log scale)" in texts
+
+
+def test_history_heatmap_marks_2023_as_no_data():
+    from matplotlib.patches import Rectangle
+
+    from analysis.plots import sizeclass as plots
+
+    fig = plots.history_heatmap(sc.MID_SIZE_BOUNDS, True, "fi", "growth-cities")
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert "2023" not in labels and "2024" in labels
+    hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch()]
+    assert len(hatched) == 1 and hatched[0].get_x() == pytest.approx(2023 - 2000 - 0.5)
+    assert "ei tietoa (2023)" in _texts(fig)
+    assert {t.get_text() for t in ax.get_yticklabels()} == MID_SIZED_CITIES | {"Rauma"}
