@@ -66,6 +66,33 @@ def data_check(
 
 # ------------------------------------------------------------------ network (issue 5)
 # `analysis network export FILE` is defined below this line.
+@network_app.command("export")
+def network_export(
+    file: Path = typer.Argument(..., help="Output file: .graphml, .gexf, or .csv (writes "
+                                "FILE_nodes.csv and FILE_edges.csv)."),
+    year: Optional[int] = typer.Option(None, help="Population year of the node attributes "
+                                       "(default: the latest)."),
+    partnerships: str = typer.Option("all", help="Partnership ids, comma-separated."),
+) -> None:
+    """Write the city–partnership graph for Gephi, Cytoscape or a spreadsheet."""
+    from . import network
+    from .params import ParameterError
+
+    try:
+        if file.suffix.lower() not in network.EXPORT_FORMATS:
+            raise ParameterError(f"cannot export to {file.name!r}; the file name must end in "
+                                 f"{', '.join(network.EXPORT_FORMATS)}")
+        graph = network.bipartite_graph(year=year, partnerships=partnerships)
+        written = network.export(graph, file)
+    except ParameterError as exc:
+        fail(str(exc))
+    cities = len(network.city_nodes(graph))
+    typer.echo(f"{cities} municipalities, {len(network.partnership_nodes(graph))} partnerships, "
+               f"{graph.number_of_edges()} memberships (population {graph.graph['year']})")
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
 
 
 # ------------------------------------------------------------------ render (issue 8)
