@@ -475,10 +475,11 @@ def draw_maps(graph, outline=(), lang: str = "fi", source: str = "", shapes=None
                Patch(facecolor="white", edgecolor="black",
                      label=t("net.legend.map_class", lang, bounds=_bounds_text(graph, lang),
                              year=graph.graph["year"]))]
+    height = fig.get_figheight()  # fixed margins in inches, whatever the number of rows
     fig.legend(handles=handles, loc="lower center", ncols=3, fontsize=7,
-               bbox_to_anchor=(0.5, 0.035), frameon=False)
+               bbox_to_anchor=(0.5, 0.4 / height), frameon=False)
     style.finish(fig, None, title=t("net.fig.maps.title", lang), source=source)
-    fig.subplots_adjust(bottom=0.09, wspace=0.05, hspace=0.12)
+    fig.subplots_adjust(bottom=0.7 / height, top=1 - 0.75 / height, wspace=0.05, hspace=0.12)
     return fig
 
 
