@@ -93,10 +93,76 @@ def network_export(
         typer.echo(f"wrote {path}")
 
 
-
-
 # ------------------------------------------------------------------ render (issue 8)
 # `analysis render` is defined below this line.
+@app.command("render", context_settings={"allow_extra_args": True,
+                                         "ignore_unknown_options": True})
+def render_command(
+    ctx: typer.Context,
+    notebook: Optional[str] = typer.Argument(
+        None, help="Render one notebook (name or path); default: the whole default set. "
+                   "Parameters follow it as -p NAME VALUE (read like papermill: numbers, "
+                   "True/None, [lists]); repeat -p for more."),
+    parameters_file: Optional[Path] = typer.Option(
+        None, "-y", "--parameters-file", help="YAML file of parameters, like papermill's -f."),
+    list_only: bool = typer.Option(False, "--list", help="Print what would be rendered and why."),
+    output: Path = typer.Option(paths.REPORTS_DIR, "--output", help="Output folder."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Parallel workers (default: cores)."),
+    force: bool = typer.Option(False, "--force", help="Render even when nothing changed."),
+    with_code: bool = typer.Option(False, "--with-code", help="Show the code cells in the HTML."),
+    keep_ipynb: bool = typer.Option(False, "--keep-ipynb", help="Keep executed notebooks beside the HTML."),
+    lang: str = typer.Option("fi,en", "--lang", help="Languages, comma-separated."),
+    all_municipalities: bool = typer.Option(
+        False, "--all-municipalities", help="Add a profile of every one of the 308 municipalities."),
+) -> None:
+    """Render notebooks into HTML reports with an index (incremental: unchanged reports are skipped)."""
+    import yaml
+
+    from . import render
+    from .params import ParameterError
+
+    try:  # everything is validated before any kernel starts or any file is written
+        langs = [part.strip() for part in lang.split(",") if part.strip()]
+        params: dict = {}
+        if parameters_file is not None:
+            try:
+                params.update(yaml.safe_load(parameters_file.read_text(encoding="utf-8")) or {})
+            except (OSError, yaml.YAMLError) as exc:
+                raise ParameterError(f"cannot read {parameters_file}: {exc}") from None
+        params.update(_pairs(ctx.args))
+        if notebook is None:
+            if params:
+                raise ParameterError("-p/-y need a NOTEBOOK; the default set uses each "
+                                     "notebook's own parameters")
+            job_list = render.default_jobs(langs, all_municipalities)
+        else:
+            job_list = render.make_jobs(notebook, params, langs)
+    except (ParameterError, LookupError) as exc:
+        fail(str(exc))
+    if list_only:
+        typer.echo(render.describe(job_list, output, force, with_code))
+        return
+    summary = render.run(job_list, output, jobs, force=force, with_code=with_code,
+                         keep_ipynb=keep_ipynb)
+    typer.echo(render.summary_table(summary))
+    raise typer.Exit(summary.exit_code)
+
+
+def _pairs(args: list[str]) -> dict:
+    """``-p NAME VALUE`` pairs (typer cannot declare a repeatable two-value option)."""
+    from .params import ParameterError
+    from .render import parse_value
+
+    params, rest = {}, list(args)
+    while rest:
+        flag = rest.pop(0)
+        if flag not in ("-p", "--parameter"):
+            raise ParameterError(f"unexpected argument {flag!r}; parameters go as -p NAME VALUE")
+        if len(rest) < 2:
+            raise ParameterError(f"{flag} needs a NAME and a VALUE")
+        name, value = rest.pop(0), rest.pop(0)
+        params[name] = parse_value(value)
+    return params
 
 
 if __name__ == "__main__":
