@@ -7,6 +7,9 @@
     part = partnership_profile("growth-cities")
     members_table(part, "en"); plot_members(part, "en"); overlap_table(part, "en")
 
+Drawing imports matplotlib (via :mod:`analysis.style`) only inside the plotting functions,
+so that ``analysis render`` can read :func:`peer_years` without paying for it.
+
 Size classes are those of :mod:`analysis.sizeclass`: the standard all-Finland scheme
 (:data:`~analysis.sizeclass.STANDARD_EDGES`, lower edge included, upper excluded).
 """
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import data, sizeclass, style
+from . import data, sizeclass
 from .i18n import check_lang, fmt_float, fmt_int, fmt_pct, fmt_signed, format_years, t
 from .names import resolve
 from .params import ParameterError, check_municipality, check_partnership, check_year
@@ -172,6 +175,7 @@ def city_intro(prof: CityProfile, lang: str) -> str:
 
 def plot_population(prof: CityProfile, lang: str):
     """Population over the years, with the profile year's size class shaded."""
+    from . import style  # matplotlib: imported only when drawing
     fig, ax = style.figure(height=3.6)
     series = _series_with_gap(prof.series)
     lo, hi = prof.row["class_lo"], prof.row["class_hi"]
@@ -203,6 +207,7 @@ def plot_population(prof: CityProfile, lang: str):
 def _source(lang: str, *parts: str, width: int = 95) -> str:
     """The house source line; a long one breaks before "analysis: this project" so that
     matplotlib's wrapping never splits that phrase (or a publisher's name) mid-way."""
+    from . import style  # matplotlib: imported only when drawing
     text = style.source_text(lang, *parts)
     if len(text) <= width:
         return text
@@ -218,6 +223,7 @@ def _thousands(lang: str):
 
 def plot_distribution(prof: CityProfile, lang: str):
     """All municipalities' populations on a log axis, the class edges and this city marked."""
+    from . import style  # matplotlib: imported only when drawing
     fig, ax = style.figure(height=3.4)
     pops = prof.classes["population"].astype(float)
     bins = np.logspace(np.log10(max(pops.min(), 1) * 0.95), np.log10(pops.max() * 1.05), 36)
@@ -278,6 +284,7 @@ def city_jobs_text(prof: CityProfile, lang: str) -> str:
 
 def plot_locator(prof: CityProfile, lang: str):
     """Map of Finland (EPSG:3067): the municipality in red, its partnership peers in grey-blue."""
+    from . import style  # matplotlib: imported only when drawing
     from .plots import maps
 
     fig, ax = style.figure(width=4.6, height=6.0)
@@ -441,6 +448,7 @@ def members_caption(part: PartnershipProfile, lang: str) -> str:
 
 def plot_members(part: PartnershipProfile, lang: str):
     """Members' populations as horizontal bars coloured by size class."""
+    from . import style  # matplotlib: imported only when drawing
     m = part.members.sort_values("population")
     n_classes = len(sizeclass.STANDARD_EDGES)
     colours = style.class_colors(n_classes)
@@ -463,6 +471,7 @@ def plot_members(part: PartnershipProfile, lang: str):
 
 def plot_combined(part: PartnershipProfile, lang: str):
     """Combined population of today's members over the years."""
+    from . import style  # matplotlib: imported only when drawing
     fig, ax = style.figure(height=3.2)
     series = _series_with_gap(part.series)
     ax.plot(series.index, series.values, color=style.partnership_color(part.pid), lw=2,
@@ -487,6 +496,7 @@ def combined_text(part: PartnershipProfile, lang: str) -> str:
 
 def plot_map(part: PartnershipProfile, lang: str):
     """Members on the map of Finland in the partnership's colour, the host outlined."""
+    from . import style  # matplotlib: imported only when drawing
     from .plots import maps
 
     fig, ax = style.figure(width=4.6, height=6.0)

@@ -8,7 +8,7 @@ failure-safe (atomic writes, failed reports keep their previous HTML).
 Steps, in this order, so that bad input never costs a kernel or a file:
 
 1. **Validate** every job's parameters (:func:`validate`): names against the notebook's
-   ``parameters`` cell (``papermill.inspect_notebook``), types against the defaults' types,
+   ``parameters`` cell (:func:`declared_parameters`), types against the defaults' types,
    values through the library checks registered per notebook in :data:`SPECS`.
 2. **Hash** each job's inputs (:func:`input_key`) and skip those whose key is in the
    manifest with their HTML on disk.
@@ -35,9 +35,19 @@ import pandas as pd
 
 from . import data, paths
 from .params import ParameterError, check_lang, check_municipality, check_partnership, check_year
-from .report import slug
 
 MANIFEST = ".render-manifest.json"
+
+
+def slug(text: str) -> str:
+    """'Hämeenlinna' -> 'hameenlinna' (as :func:`analysis.report.slug`, which would import
+    matplotlib: the "nothing changed" run must stay fast)."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", str(text).casefold())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 LANGS_DEFAULT = ("fi", "en")
 # Set by the pipeline itself, never by the user.
 PIPELINE_PARAMS = ("lang", "export_dir", "export_href")
@@ -183,26 +193,50 @@ _DECLARED: dict[Path, dict] = {}
 
 
 def declared_parameters(notebook: Path) -> dict[str, object]:
-    """Name -> default value, read from the notebook's ``parameters`` cell."""
-    if notebook not in _DECLARED:
-        import papermill
+    """Name -> default value, read from the notebook's cell tagged ``parameters``.
 
-        found = papermill.inspect_notebook(str(notebook))
+    Read with ``json`` and ``ast`` rather than ``papermill.inspect_notebook``: importing
+    papermill imports nbformat and jsonschema, whose format checkers take ~5 s to import on
+    this machine, which alone would break the "nothing changed: under 3 s" target. The
+    result is the same for the simple assignments a parameters cell holds (a default that
+    is an expression gives ``None``: any type passes, the validator decides).
+    """
+    if notebook not in _DECLARED:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+        if not tagged:
+            raise ParameterError(f"{notebook.name} has no cell tagged 'parameters'")
+        source = "".join(tagged[0]["source"])
         defaults = {}
-        for name, info in found.items():
-            try:
-                defaults[name] = ast.literal_eval(info["default"])
-            except (ValueError, SyntaxError):
-                defaults[name] = None  # an expression: any type goes, the validator decides
+        for node in ast.parse(source).body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        try:
+                            defaults[target.id] = ast.literal_eval(node.value)
+                        except (ValueError, SyntaxError, TypeError):
+                            defaults[target.id] = None
         _DECLARED[notebook] = defaults
     return _DECLARED[notebook]
+
+
+def _resolve_scalar(text: str):
+    """papermill's reading of a ``-p`` value (papermill.cli._resolve_type)."""
+    if text in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[text]
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
 def parse_value(text: str):
     """A ``-p`` value the way papermill reads it (True/None/int/float/str), plus YAML
     lists and mappings (``[40000, 100000]``)."""
     import yaml
-    from papermill.cli import _resolve_type
 
     stripped = text.strip()
     if stripped.startswith(("[", "{")):
@@ -210,7 +244,7 @@ def parse_value(text: str):
             return yaml.safe_load(stripped)
         except yaml.YAMLError as exc:
             raise ParameterError(f"cannot read {text!r}: {str(exc).splitlines()[0]}") from None
-    return _resolve_type(text)
+    return _resolve_scalar(text)
 
 
 def _type_ok(value, default, accepted: tuple[type, ...] | None) -> bool:
