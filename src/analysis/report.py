@@ -111,7 +111,12 @@ class Report:
         shown = frame.copy()
         for column, fmt in (formatters or {}).items():
             shown[column] = shown[column].map(fmt)
-        styler = shown.style.hide(axis="index")
+        # Text reads from the left, numbers from the right (nbconvert's CSS right-aligns all).
+        text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+        styler = shown.style.hide(axis="index").set_properties(
+            subset=text_columns, **{"text-align": "left"}).set_table_styles(
+            {c: [{"selector": "th", "props": [("text-align", "left")]}] for c in text_columns},
+            overwrite=False)
         if caption:
             styler = styler.set_caption(caption)
         _display(styler)

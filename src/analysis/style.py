@@ -74,12 +74,13 @@ def partnership_color(partnership_id: str) -> str:
 
 
 def class_colors(n: int) -> list[str]:
-    """``n`` colours for ordered size classes, light (small) to dark (large); cividis is
-    colour-blind safe and prints in grey scale."""
-    cmap = mpl.colormaps["cividis_r"]
+    """``n`` colours for ordered size classes, light (small) to dark (large). Viridis is
+    colour-blind safe, prints in grey scale, and (unlike cividis) has no grey middle that a
+    reader could take for "no data"."""
+    cmap = mpl.colormaps["viridis_r"]
     if n == 1:
-        return [to_hex(cmap(0.6))]
-    return [to_hex(cmap(0.12 + 0.8 * i / (n - 1))) for i in range(n)]
+        return [to_hex(cmap(0.5))]
+    return [to_hex(cmap(0.08 + 0.84 * i / (n - 1))) for i in range(n)]
 
 
 def source_text(lang: str, *parts: str) -> str:
