@@ -248,9 +248,9 @@ def test_state_does_not_leak_between_reports_of_one_worker(tmp_path):
 ])
 def test_plain_papermill_runs_the_profiles(tmp_path, notebook, args):
     papermill = Path(sys.executable).with_name("papermill")
-    # As on an analyst's machine: conftest's MPLBACKEND=Agg would hide the figures (the
-    # render pipeline sets the kernel's backend itself; plain papermill cannot).
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    # conftest exports MPLBACKEND=Agg, as headless servers do: Report.figure embeds a PNG
+    # it renders itself, so the figures must be there all the same.
+    env = {**os.environ, "MPLBACKEND": "Agg"}
     result = subprocess.run([str(papermill), str(paths.NOTEBOOKS_DIR / notebook),
                              str(tmp_path / "out.ipynb"), *args, "--cwd", str(tmp_path)],
                             capture_output=True, text=True, timeout=300, env=env)

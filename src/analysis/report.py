@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import io
 import re
 import subprocess
 from pathlib import Path
@@ -28,6 +29,9 @@ from . import __version__
 from .i18n import check_lang, t
 from .paths import PROJECT_ROOT
 from .style import DPI_EXPORT
+
+SCREEN_DPI = 150  # sharp on high-density screens, small enough to embed in the HTML
+DISPLAY_DPI = 110  # the width the page shows it at, as matplotlib's inline backend would
 
 
 def _display(obj) -> None:
@@ -93,8 +97,16 @@ class Report:
                 fig.savefig(path, dpi=DPI_EXPORT, metadata={"Date": None} if ext == "svg" else {})
                 self.files.append(path)
                 names.append(path.name)
-        _display(fig)
+        # Show a PNG rendered here rather than the figure object: the page then gets its
+        # image whatever matplotlib backend the kernel runs (MPLBACKEND=Agg shows nothing).
+        from IPython.display import Image
+
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=SCREEN_DPI)
         plt.close(fig)
+        png = buffer.getvalue()
+        pixels_wide = int.from_bytes(png[16:20], "big")  # PNG header (IHDR) width
+        _display(Image(data=png, format="png", width=pixels_wide * DISPLAY_DPI // SCREEN_DPI))
         self._links(names)
 
     def table(self, frame: pd.DataFrame, name: str, caption: str | None = None,
