@@ -42,3 +42,42 @@ def test_thin_cells_and_no_one_language_prose(nb_path):
         # Narrative comes from the translation table, so a Markdown cell would be one language.
         assert cell["cell_type"] != "markdown", f"{nb_path.name}: Markdown cell; use rep.md(t(...))"
         assert len(lines) <= 18, f"{nb_path.name}: a {len(lines)}-line cell belongs in src/analysis"
+
+
+def _string_literals(nb_path):
+    import ast
+
+    for cell in _cells(nb_path):
+        if cell["cell_type"] != "code":
+            continue
+        source = "\n".join(line for line in "".join(cell["source"]).splitlines()
+                           if not line.lstrip().startswith(("%", "!")))  # IPython magics
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                yield node.value
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_prose_in_notebook_code(nb_path):
+    """Strings in a notebook are identifiers, keys and place names, never a sentence or a
+    label of one language: those come from the translation table."""
+    import re
+
+    from analysis.i18n import translations
+
+    prose = [s for s in _string_literals(nb_path) if re.search(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}", s)]
+    assert not prose, f"{nb_path.name}: text of one language in code: {prose}"
+    keys = translations()
+    dotted = [s for s in _string_literals(nb_path)
+              if re.fullmatch(r"(size|net|city|partner|index)\.[a-z_.]+[a-z_]", s)]
+    assert all(k in keys for k in dotted), [k for k in dotted if k not in keys]
+
+
+def test_translation_keys_are_plain_strings():
+    import yaml
+
+    from analysis.i18n import TRANSLATIONS_DIR
+
+    for path in TRANSLATIONS_DIR.glob("*.yaml"):
+        for key in yaml.safe_load(path.read_text(encoding="utf-8")):
+            assert isinstance(key, str), f"{path.name}: key {key!r} is read as {type(key).__name__}"
