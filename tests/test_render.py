@@ -54,6 +54,7 @@ def test_parse_value_like_papermill():
     assert render.parse_value("Pori") == "Pori"
     assert render.parse_value("None") is None
     assert render.parse_value("[20000, 40000]") == [20000, 40000]
+    assert render.parse_value("false") is False and render.parse_value("True") is True
 
 
 def test_default_set_comes_from_the_data():

@@ -222,9 +222,11 @@ def declared_parameters(notebook: Path) -> dict[str, object]:
 
 
 def _resolve_scalar(text: str):
-    """papermill's reading of a ``-p`` value (papermill.cli._resolve_type)."""
-    if text in ("True", "False", "None"):
-        return {"True": True, "False": False, "None": None}[text]
+    """papermill's reading of a ``-p`` value (papermill.cli._resolve_type), also accepting
+    the lower-case true/false/none an analyst is likely to type."""
+    constants = {"true": True, "false": False, "none": None}
+    if text.strip().lower() in constants:
+        return constants[text.strip().lower()]
     for kind in (int, float):
         try:
             return kind(text)
