@@ -1,6 +1,5 @@
 """The committed snapshot holds what the foundation issue promises."""
 
-import pandas as pd
 import pytest
 
 from analysis import data

@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 
 from analysis import data, paths, render
 from analysis.cli import app
-from analysis.params import ParameterError
 
 FIXTURES = Path(__file__).with_name("fixtures")
 

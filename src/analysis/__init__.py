@@ -20,3 +20,5 @@ __version__ = "0.1.0"
 
 DIVISION_YEAR = 2025
 """Every table is harmonised to the municipal division in force on 1 January of this year."""
+EXPECTED_MUNICIPALITIES = 308
+"""Municipalities on that division."""

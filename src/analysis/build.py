@@ -20,19 +20,16 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import DIVISION_YEAR, __version__
+from . import DIVISION_YEAR, EXPECTED_MUNICIPALITIES, __version__
+from .names import FORMER_MUNICIPALITIES
 from .paths import BOUNDARIES_FILE, CURATED_DIR, DATAPACKAGE_FILE, TABLE_FILES
 
-# Mergers between the reference files' divisions and the 2025 division:
-# absorbed code -> (successor code, year the merger took effect).
-MERGERS_INTO_2025 = {"588": ("507", 2025)}
-# Codes abolished before the 2021 division but still present in some reference files.
-ABOLISHED = {"099": ("214", 2021), "838": ("423", 2015)}
-
-EXPECTED_MUNICIPALITIES = 308
-POPULATION_YEARS = [*range(2000, 2023), 2024]
-LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
-           "path": "https://creativecommons.org/licenses/by/4.0/"}
+# Mergers between the reference files' divisions (2021–2024) and the 2025 division:
+# absorbed code -> (successor code, year the merger took effect). Older mergers' codes
+# (Honkajoki, Tarvasjoki) appear only as stale rows, which the build drops.
+MERGERS_INTO_2025 = {code: (successor, year)
+                     for code, (_name, successor, year) in FORMER_MUNICIPALITIES.items()
+                     if year == DIVISION_YEAR}
 
 
 class BuildError(RuntimeError):
@@ -255,11 +252,16 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 def _write_gpkg(shapes, path: Path) -> None:
     # GeoPackage stores a "last change" time stamp; pin it so the file is reproducible.
-    os.environ["OGR_CURRENT_DATE"] = "2025-01-01T00:00:00Z"
+    import pyogrio
+
     if path.exists():
         path.unlink()
-    shapes.to_file(path, driver="GPKG", layer="municipalities", engine="pyogrio",
-                   SPATIAL_INDEX="NO")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2025-01-01T00:00:00Z"})
+    try:
+        shapes.to_file(path, driver="GPKG", layer="municipalities", engine="pyogrio",
+                       SPATIAL_INDEX="NO")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
 
 
 def build_snapshot(source: Path, output: Path, sources_dir: Path | None = None,

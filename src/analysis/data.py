@@ -21,11 +21,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from . import DIVISION_YEAR
+from . import DIVISION_YEAR, EXPECTED_MUNICIPALITIES
 from .paths import BOUNDARIES_FILE, TABLE_FILES, data_dir
 from .schemas import FOREIGN_KEYS, SCHEMAS
 
-EXPECTED_MUNICIPALITIES = 308
 
 
 class DataValidationError(ValueError):
