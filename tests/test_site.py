@@ -92,7 +92,7 @@ def test_figure_files_are_300_dpi_svg_parses_source_line_present(site):
         dpi = Image.open(png).info.get("dpi")
         assert dpi and round(dpi[0]) == 300, f"{png.name}: {dpi}"
     for svg in svgs:
-        text = "".join(ET.parse(svg).getroot().itertext())
+        text = "".join(ET.parse(svg).getroot().itertext()).replace("\u00a0", " ")
         in_en = "/figures/en/" in svg.as_posix()
         assert ("Source:" if in_en else "Lähde:") in text, f"{svg}: no source line"
         assert ("analysis: this project" if in_en else "analyysi: tämä projekti") in text

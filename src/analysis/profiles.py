@@ -204,15 +204,11 @@ def plot_population(prof: CityProfile, lang: str):
     return fig
 
 
-def _source(lang: str, *parts: str, width: int = 95) -> str:
-    """The house source line; a long one breaks before "analysis: this project" so that
-    matplotlib's wrapping never splits that phrase (or a publisher's name) mid-way."""
+def _source(lang: str, *parts: str) -> str:
+    """The house source line (``style.finish`` wraps it to the figure's width)."""
     from . import style  # matplotlib: imported only when drawing
-    text = style.source_text(lang, *parts)
-    if len(text) <= width:
-        return text
-    head, _, tail = text.rpartition("; ")
-    return f"{head};\n{tail}"
+
+    return style.source_text(lang, *parts)
 
 
 def _thousands(lang: str):

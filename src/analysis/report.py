@@ -60,6 +60,35 @@ def git_state(root: Path = PROJECT_ROOT) -> str:
     return head + (" + uncommitted changes" if dirty else "")
 
 
+def _tight_bbox(fig):
+    """The figure's tight bounding box in inches, computed once for every format saved
+    (``bbox_inches="tight"`` would lay the figure out again for each)."""
+    import matplotlib as mpl
+
+    renderer = getattr(fig.canvas, "get_renderer", None)
+    if renderer is None:
+        return "tight"
+    return fig.get_tightbbox(renderer()).padded(mpl.rcParams["savefig.pad_inches"])
+
+
+def _screen_image(png: bytes, dpi: int):
+    """A PNG drawn at ``dpi``, resampled to screen resolution where it is finer, and shown
+    at the size of an inline figure."""
+    from IPython.display import Image
+    from PIL import Image as PILImage
+
+    with PILImage.open(io.BytesIO(png)) as image:
+        width, height = image.size
+        if dpi > SCREEN_DPI:
+            scale = SCREEN_DPI / dpi
+            small = image.convert("RGBA").resize((round(width * scale), round(height * scale)),
+                                                PILImage.Resampling.LANCZOS)
+            out = io.BytesIO()
+            small.save(out, format="PNG")
+            png = out.getvalue()
+    return Image(data=png, format="png", width=round(width * DISPLAY_DPI / dpi))
+
+
 class Report:
     def __init__(self, name: str, lang: str = "fi", export_dir: str | None = None,
                  export_href: str | None = None, params: dict | None = None):
@@ -89,24 +118,27 @@ class Report:
         _display(HTML(f'<p class="export-links">{t("export.files", self.lang)}: {links}</p>'))
 
     def figure(self, fig, name: str) -> None:
-        """Show the figure; with an export folder also write ``name.png`` (300 dpi) and ``.svg``."""
+        """Show the figure; with an export folder also write ``name.png`` (300 dpi) and ``.svg``.
+
+        The figure is laid out once and drawn twice (PNG, SVG); the page shows the 300-dpi
+        PNG scaled down, an image rendered here rather than the figure object, so it appears
+        whatever matplotlib backend the kernel runs (MPLBACKEND=Agg would show nothing).
+        """
+        bbox = _tight_bbox(fig)
+        buffer = io.BytesIO()
+        # Without export only the screen image is needed: draw it at screen resolution.
+        dpi = DPI_EXPORT if self.export_dir else SCREEN_DPI
+        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches=bbox)
+        png = buffer.getvalue()
         names = []
         if self.export_dir:
-            for ext in ("png", "svg"):
-                path = self.export_dir / f"{name}.{ext}"
-                fig.savefig(path, dpi=DPI_EXPORT, metadata={"Date": None} if ext == "svg" else {})
-                self.files.append(path)
-                names.append(path.name)
-        # Show a PNG rendered here rather than the figure object: the page then gets its
-        # image whatever matplotlib backend the kernel runs (MPLBACKEND=Agg shows nothing).
-        from IPython.display import Image
-
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=SCREEN_DPI)
+            png_path, svg_path = (self.export_dir / f"{name}.{ext}" for ext in ("png", "svg"))
+            png_path.write_bytes(png)
+            fig.savefig(svg_path, format="svg", bbox_inches=bbox, metadata={"Date": None})
+            self.files += [png_path, svg_path]
+            names = [png_path.name, svg_path.name]
         plt.close(fig)
-        png = buffer.getvalue()
-        pixels_wide = int.from_bytes(png[16:20], "big")  # PNG header (IHDR) width
-        _display(Image(data=png, format="png", width=pixels_wide * DISPLAY_DPI // SCREEN_DPI))
+        _display(_screen_image(png, dpi))
         self._links(names)
 
     def table(self, frame: pd.DataFrame, name: str, caption: str | None = None,
