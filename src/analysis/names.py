@@ -58,11 +58,20 @@ class Municipality:
         return f"{self.name_fi} ({self.code})"
 
 
-def normalise(text: str) -> str:
-    """Lower case, accents removed, only letters and digits: 'Östermark' -> 'ostermark'."""
+def fold(text: str) -> str:
+    """Lower case with accents removed: 'Hämeenlinna' -> 'hameenlinna'."""
     decomposed = unicodedata.normalize("NFKD", str(text).casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]", "", plain)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise(text: str) -> str:
+    """Only letters and digits, folded: 'Östermark' -> 'ostermark' (for matching names)."""
+    return re.sub(r"[^a-z0-9]", "", fold(text))
+
+
+def slug(text: str) -> str:
+    """A readable ASCII file-name part: 'Koski Tl' -> 'koski-tl'."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 @lru_cache(maxsize=4)

@@ -64,7 +64,7 @@ def _memberships_named() -> pd.DataFrame:
 
 def status_text(status: str, lang: str) -> str:
     """A membership status as worded in the data, translated (keys ``partner.status.*``)."""
-    from .report import slug
+    from .names import slug
 
     return t(f"partner.status.{slug(status)}", lang)
 

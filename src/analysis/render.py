@@ -34,20 +34,12 @@ from pathlib import Path
 import pandas as pd
 
 from . import data, paths
+from .names import slug
 from .params import ParameterError, check_lang, check_municipality, check_partnership, check_year
 
 MANIFEST = ".render-manifest.json"
 
 
-def slug(text: str) -> str:
-    """'Hämeenlinna' -> 'hameenlinna' (as :func:`analysis.report.slug`, which would import
-    matplotlib: the "nothing changed" run must stay fast)."""
-    import re
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", str(text).casefold())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 LANGS_DEFAULT = ("fi", "en")
 # Set by the pipeline itself, never by the user.
 PIPELINE_PARAMS = ("lang", "export_dir", "export_href")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import io
-import re
 import subprocess
 from pathlib import Path
 
@@ -38,14 +37,6 @@ def _display(obj) -> None:
     from IPython.display import display
 
     display(obj)
-
-
-def slug(text: str) -> str:
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", str(text).casefold())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
 def git_state(root: Path = PROJECT_ROOT) -> str:
