@@ -56,3 +56,11 @@ def test_bilingual_municipalities_show_swedish_name():
     assert labels["905"] == "Vaasa (Vasa)"
     assert labels["743"] == "Seinäjoki"  # monolingual: Finnish name only
     assert municipality_labels(frame, "en", with_swedish=False)["091"] == "Helsinki"
+
+
+def test_dates():
+    from analysis.i18n import fmt_date
+
+    assert fmt_date("2023-10-09", "fi") == "9.10.2023"
+    assert fmt_date("2023-10-09", "en") == "9 Oct 2023"
+    assert fmt_date("2024", "fi") == "2024"

@@ -96,6 +96,18 @@ def fmt_pct(share, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
     return f"{number}{NBSP}%" if lang == "fi" else f"{number}%"
 
 
+def fmt_date(iso: str, lang: str = DEFAULT_LANG) -> str:
+    """'2023-10-09' -> '9.10.2023' (fi) or '9 Oct 2023' (en); partial dates ('2024') as given."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    return f"{day.day}.{day.month}.{day.year}" if check_lang(lang) == "fi" else \
+        f"{day.day} {day.strftime('%b')} {day.year}"
+
+
 def fmt_number(value, lang: str = DEFAULT_LANG) -> str:
     if isinstance(value, int) or float(value).is_integer():
         return fmt_int(value, lang)

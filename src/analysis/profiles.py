@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import data, sizeclass
-from .i18n import check_lang, fmt_float, fmt_int, fmt_pct, fmt_signed, format_years, t
+from .i18n import check_lang, fmt_date, fmt_float, fmt_int, fmt_pct, fmt_signed, format_years, t
 from .names import resolve
 from .params import ParameterError, check_municipality, check_partnership, check_year
 
@@ -62,11 +62,13 @@ def _memberships_named() -> pd.DataFrame:
                          suffixes=("_p", ""))
 
 
-def status_text(status: str, lang: str) -> str:
-    """A membership status as worded in the data, translated (keys ``partner.status.*``)."""
+def status_text(status: str, lang: str, date=None) -> str:
+    """A membership status as worded in the data, translated (keys ``partner.status.*``),
+    with the date the source gives for it (e.g. Seinäjoki's board decision)."""
     from .names import slug
 
-    return t(f"partner.status.{slug(status)}", lang)
+    text = t(f"partner.status.{slug(status)}", lang)
+    return f"{text}, {fmt_date(date, lang)}" if isinstance(date, str) and date else text
 
 
 # ====================================================================== city profile
@@ -262,7 +264,7 @@ def city_partnerships_table(prof: CityProfile, lang: str) -> pd.DataFrame:
         rows.append({
             t("col.partnership", lang): row[f"name_{lang}_p"],
             t("col.role", lang): t(f"role.{row['role']}", lang),
-            t("col.status", lang): status_text(row["status"], lang),
+            t("col.status", lang): status_text(row["status"], lang, row.get("status_date")),
             t("city.col.other_members", lang): ", ".join(sorted(others[name_col])) or "–",
         })
     return pd.DataFrame(rows)
@@ -376,7 +378,7 @@ def partnership_profile(partnership, year=None) -> PartnershipProfile:
     jobs = data.jobs()
     jobs_year = int(jobs["year"].max())
     jobs = jobs[jobs["year"] == jobs_year].set_index("code")["jobs"]
-    members = mine[["code", "role", "status"]].join(classes, on="code")
+    members = mine[["code", "role", "status", "status_date"]].join(classes, on="code")
     members["jobs"] = members["code"].map(jobs)
     members = members.sort_values("population", ascending=False).reset_index(drop=True)
     wide = _population_wide()
@@ -426,7 +428,7 @@ def members_table(part: PartnershipProfile, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("col.municipality", lang): m[f"name_{lang}"],
         t("col.role", lang): [t(f"role.{r}", lang) for r in m["role"]],
-        t("col.status", lang): [status_text(s, lang) for s in m["status"]],
+        t("col.status", lang): [status_text(s, lang, d) for s, d in zip(m["status"], m["status_date"])],
         t("col.population", lang): m["population"],
         t("col.size_class", lang): m[f"class_label_{lang}"],
         t("col.jobs", lang): m["jobs"],
