@@ -175,19 +175,25 @@ def draw_bipartite(graph, lang: str = "fi", highlight: str | None = None, source
     ax.set_xlim(-1.75, 1.75)
     ax.set_ylim(-0.02, 1.02)
     ax.set_axis_off()
-    present = {graph.nodes[c]["size_band"] for c in cities}
     roles = sorted({a["role"] for _, _, a in graph.edges(data=True)},
                    key=lambda r: list(ROLE_STYLE).index(r) if r in ROLE_STYLE else 9)
     role_handles = [Line2D([], [], color="#444444", label=t(f"role.{r}", lang),
                            **ROLE_STYLE.get(r, {})) for r in roles]
+    _city_legends(legend_ax, graph, cities, lang, (t("net.legend.role", lang), role_handles))
+    style.finish(fig, None, title=t("net.fig.bipartite.title", lang), source=source)
+    return fig
+
+
+def _city_legends(legend_ax, graph, cities, lang: str, first: tuple) -> None:
+    """The legend strip of the city drawings: ``first`` (edges), then size class and
+    population of the cities drawn."""
+    present = {graph.nodes[c]["size_band"] for c in cities}
     _legend_row(legend_ax, [
-        (t("net.legend.role", lang), role_handles),
+        first,
         (t("net.legend.size_class", lang, year=graph.graph["year"]),
          _band_legend(graph, lang, present)),
         (t("net.legend.population", lang), _size_legend(graph, lang)),
     ])
-    style.finish(fig, None, title=t("net.fig.bipartite.title", lang), source=source)
-    return fig
 
 
 def _figure_with_legend(height: float, legend_height: float = 1.0):
@@ -314,13 +320,7 @@ def draw_city_projection(graph, lang: str = "fi", seed: int = 1, highlight: str 
     width_handles = [Line2D([], [], color="#555555" if w > 1 else "#AAAAAA",
                             linewidth=0.5 + 1.1 * (w - 1), label=fmt_int(w, lang))
                      for w in weights]
-    present = {graph.nodes[c]["size_band"] for c in nodes}
-    _legend_row(legend_ax, [
-        (t("net.legend.shared", lang), width_handles),
-        (t("net.legend.size_class", lang, year=graph.graph["year"]),
-         _band_legend(graph, lang, present)),
-        (t("net.legend.population", lang), _size_legend(graph, lang)),
-    ])
+    _city_legends(legend_ax, graph, nodes, lang, (t("net.legend.shared", lang), width_handles))
     style.finish(fig, None, title=t("net.fig.projection.title", lang), source=source)
     return fig
 
