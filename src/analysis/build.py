@@ -95,12 +95,18 @@ def _harmonise_counts(frame: pd.DataFrame, values: list[str], table: str, log: B
 
 
 # --------------------------------------------------------------------------- tables
-def build_municipalities(ref: Path, log: BuildLog, boundaries) -> pd.DataFrame:
+def read_key_table(ref: Path, log: BuildLog) -> pd.DataFrame:
+    """The 2025 municipality key table: the division every other input is checked against."""
     key = _strip_whitespace(_read_reference_csv(ref / "municipalities_2025.csv"),
                             "municipalities", log)
     if len(key) != EXPECTED_MUNICIPALITIES or key["code"].duplicated().any():
         raise BuildError(f"municipalities_2025.csv: expected {EXPECTED_MUNICIPALITIES} "
                          f"unique codes, found {key['code'].nunique()} in {len(key)} rows")
+    return key
+
+
+def build_municipalities(ref: Path, log: BuildLog, key: pd.DataFrame, boundaries) -> pd.DataFrame:
+    key = key.copy()
     codes = set(key["code"])
 
     cities = _read_reference_csv(ref / "cities_2023.csv")
@@ -275,9 +281,9 @@ def build_snapshot(source: Path, output: Path, sources_dir: Path | None = None,
         guess = source.parent / "sources"
         sources_dir = guess if guess.exists() else None
     log = BuildLog()
-    key_codes = set(_read_reference_csv(source / "municipalities_2025.csv")["code"])
-    boundaries = build_boundaries(source, log, key_codes)
-    municipalities = build_municipalities(source, log, boundaries)
+    key = read_key_table(source, log)
+    boundaries = build_boundaries(source, log, set(key["code"]))
+    municipalities = build_municipalities(source, log, key, boundaries)
     codes = set(municipalities["code"])
     population = build_population(source, log, codes)
     jobs = build_jobs(source, log, codes)

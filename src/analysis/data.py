@@ -22,6 +22,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from . import DIVISION_YEAR, EXPECTED_MUNICIPALITIES
+from .i18n import format_years
 from .paths import BOUNDARIES_FILE, TABLE_FILES, data_dir
 from .schemas import FOREIGN_KEYS, SCHEMAS
 
@@ -238,7 +239,7 @@ def boundaries(directory=None, crs: str | None = "EPSG:3067"):
     if not path.exists():
         raise DataValidationError(f"{path}: boundaries missing; run `analysis data build`")
     shapes = _boundaries(path, path.stat().st_mtime_ns).copy()
-    codes = set(load(directory).municipalities["code"])
+    codes = set(_load(folder, _fingerprint(folder)).municipalities["code"])  # cached, no copy
     unknown = sorted(set(shapes["code"]) - codes)
     if unknown:
         raise DataValidationError(f"{path}: codes not in municipalities: {unknown}")
@@ -256,10 +257,9 @@ def check(directory=None) -> dict:
         "municipalities": len(snap.municipalities),
         "cities": int(snap.municipalities["is_city"].sum()),
         "population rows": len(snap.population),
-        "population years": f"{years[0]}–{max(y for y in years if y < 2023)}, "
-                            + ", ".join(str(y) for y in years if y >= 2023),
+        "population years": format_years(years),
         "jobs rows": len(snap.jobs),
-        "jobs years": ", ".join(str(y) for y in sorted(snap.jobs["year"].unique())),
+        "jobs years": format_years(snap.jobs["year"].unique()),
         "partnerships": len(snap.partnerships),
         "memberships": len(snap.memberships),
         "boundary polygons": len(shapes),

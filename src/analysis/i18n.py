@@ -14,10 +14,10 @@ key may be defined once only); a test fails when a key lacks a language. Noteboo
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 LANGS = ("fi", "en")
@@ -61,9 +61,21 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **values) -> str:
     return text.format(**values) if values else text
 
 
+def _missing(value) -> bool:
+    """None, NaN, pd.NA or NaT: shown as an en dash by every formatter here."""
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # list-likes are not missing values
+        return False
+
+
+def _sign(value, lang: str) -> str:
+    return "+" if value > 0 else ("−" if lang == "fi" else "-") if value < 0 else ""
+
+
 def fmt_int(value, lang: str = DEFAULT_LANG) -> str:
     """1234567 -> '1 234 567' (fi, non-breaking spaces) or '1,234,567' (en)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     text = f"{int(round(value)):,}"
     return text.replace(",", NBSP) if check_lang(lang) == "fi" else text
@@ -71,7 +83,7 @@ def fmt_int(value, lang: str = DEFAULT_LANG) -> str:
 
 def fmt_float(value, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
     """12.5 -> '12,5' (fi) or '12.5' (en), with thousands separators."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     text = f"{value:,.{digits}f}"
     if check_lang(lang) == "fi":
@@ -81,19 +93,23 @@ def fmt_float(value, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
 
 def fmt_signed(value, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
     """Change with its sign: '+1 234' / '−56' (true minus sign in Finnish)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     body = fmt_int(abs(value), lang) if digits == 0 else fmt_float(abs(value), lang, digits)
-    sign = "+" if value > 0 else ("−" if lang == "fi" else "-") if value < 0 else ""
-    return sign + body
+    return _sign(value, lang) + body
 
 
 def fmt_pct(share, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
     """0.125 -> '12,5 %' (fi) or '12.5%' (en)."""
-    if share is None or (isinstance(share, float) and math.isnan(share)):
+    if _missing(share):
         return "–"
     number = fmt_float(100 * share, lang, digits)
     return f"{number}{NBSP}%" if lang == "fi" else f"{number}%"
+
+
+def fmt_signed_pct(share, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
+    """A change as a share with its sign: '+4,3 %', '−1,5 %' (fi) or '+4.3%' (en)."""
+    return "–" if _missing(share) else _sign(share, lang) + fmt_pct(abs(share), lang, digits)
 
 
 def fmt_date(iso: str, lang: str = DEFAULT_LANG) -> str:
@@ -106,12 +122,6 @@ def fmt_date(iso: str, lang: str = DEFAULT_LANG) -> str:
         return str(iso)
     return f"{day.day}.{day.month}.{day.year}" if check_lang(lang) == "fi" else \
         f"{day.day} {day.strftime('%b')} {day.year}"
-
-
-def fmt_number(value, lang: str = DEFAULT_LANG) -> str:
-    if isinstance(value, int) or float(value).is_integer():
-        return fmt_int(value, lang)
-    return fmt_float(value, lang)
 
 
 def name_column(lang: str) -> str:

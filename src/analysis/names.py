@@ -139,10 +139,6 @@ def resolve(query) -> Municipality:
     raise UnknownMunicipalityError(query, suggest(query))
 
 
-def resolve_code(query) -> str:
-    return resolve(query).code
-
-
 def display_name(code: str, lang: str = "fi") -> str:
     """The municipality's name in ``lang`` (fi, sv or en)."""
     _, by_code, _ = _lookup()

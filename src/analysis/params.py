@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 
 from . import data
-from .i18n import LANGS
+from .i18n import LANGS, format_years
 from .names import UnknownMunicipalityError, resolve
 
 
@@ -29,17 +29,11 @@ def check_year(year, table: str = "population") -> int:
         return years[-1]
     if isinstance(year, bool) or not isinstance(year, (int, str)) or not str(year).strip().isdigit():
         raise ParameterError(f"year={year!r} is not a year; available {table} years: "
-                             f"{_years_text(years)}")
+                             f"{format_years(years)}")
     if int(year) not in years:
         raise ParameterError(f"year {int(year)} is not in the {table} data; available years: "
-                             f"{_years_text(years)}")
+                             f"{format_years(years)}")
     return int(year)
-
-
-def _years_text(years) -> str:
-    from .i18n import format_years
-
-    return format_years(years)
 
 
 def check_municipality(name):

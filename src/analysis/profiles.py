@@ -22,13 +22,13 @@ import numpy as np
 import pandas as pd
 
 from . import data, sizeclass
-from .i18n import check_lang, fmt_date, fmt_float, fmt_int, fmt_pct, fmt_signed, format_years, t
+from .i18n import (check_lang, fmt_date, fmt_float, fmt_int, fmt_pct, fmt_signed, fmt_signed_pct,
+                   format_years, t)
 from .names import resolve
 from .params import ParameterError, check_municipality, check_partnership, check_year
 
 PEERS_SHOWN = 15  # the class peers nearest in population; a small-town class holds ~80
 CHANGE_SPAN = 10  # years back for the "change" columns
-MISSING_YEAR = 2023  # not in the data: lines are broken there, not drawn through
 
 
 def peer_years(year: int) -> list[int]:
@@ -39,20 +39,17 @@ def peer_years(year: int) -> list[int]:
     return [y for y in (year, year - CHANGE_SPAN) if y in years]
 
 
-def _population_wide() -> pd.DataFrame:
-    return data.population().pivot(index="code", columns="year", values="population")
+def _gap_note(years: list[int], lang: str) -> str | None:
+    """Subtitle naming the years missing inside the series' range (2023 in this snapshot),
+    derived from the data so that it disappears once a refresh fills them."""
+    gaps = sorted(set(range(years[0], years[-1] + 1)) - set(years))
+    return t("city.fig.gap", lang, year=format_years(gaps)) if gaps else None
 
 
 def _series_with_gap(series: pd.Series) -> pd.Series:
     """Insert NaN for years missing inside the range, so a line breaks there."""
     full = range(int(series.index.min()), int(series.index.max()) + 1)
     return series.reindex(full)
-
-
-def signed_pct(share: float, lang: str) -> str:
-    """A change as a share with its sign: '+4,3 %', '−1,5 %' (true minus in Finnish)."""
-    sign = "+" if share > 0 else ("−" if lang == "fi" else "-") if share < 0 else ""
-    return sign + fmt_pct(abs(share), lang)
 
 
 def _memberships_named() -> pd.DataFrame:
@@ -119,7 +116,7 @@ def city_profile(city, year=None) -> CityProfile:
     muni = check_municipality(city)
     year = check_year(year)
     code = muni.code
-    wide = _population_wide()
+    wide = sizeclass.population_wide()
     series = wide.loc[code].dropna().astype(int)
     classes = sizeclass.classify(year, bounds=None, cities_only=False)
     classes = classes.sort_values("population", ascending=False).reset_index(drop=True)
@@ -166,7 +163,7 @@ def city_intro(prof: CityProfile, lang: str) -> str:
         "city.intro", lang, name=prof.name(lang), kind=kind, year=prof.year,
         population=fmt_int(prof.population, lang), rank=prof.rank, n=prof.n_municipalities,
         size_class=_class_label(prof.row, lang), first=first,
-        change=fmt_signed(change, lang), change_pct=signed_pct(change / prof.series[first], lang))]
+        change=fmt_signed(change, lang), change_pct=fmt_signed_pct(change / prof.series[first], lang))]
     if prof.city_rank:
         text.append(t("city.city_rank", lang, rank=prof.city_rank, n=prof.n_cities))
     if prof.note:
@@ -199,8 +196,7 @@ def plot_population(prof: CityProfile, lang: str):
     style.finish(fig, ax, title=t("city.fig.population", lang, name=prof.name(lang),
                                   first=years[0], last=years[-1]),
                  xlabel=t("axis.year", lang), ylabel=t("axis.population", lang),
-                 subtitle=t("city.fig.gap", lang, year=MISSING_YEAR)
-                 if MISSING_YEAR not in years and years[0] < MISSING_YEAR < years[-1] else None,
+                 subtitle=_gap_note(years, lang),
                  source=_source(lang, t("source.population_years", lang,
                                                   years=format_years(years))))
     return fig
@@ -310,7 +306,7 @@ def peer_table(prof: CityProfile, lang: str) -> pd.DataFrame:
     peers = prof.class_members.copy()
     peers["distance"] = (np.log(peers["population"]) - np.log(prof.population)).abs()
     peers = peers.nsmallest(PEERS_SHOWN, "distance").sort_values("population", ascending=False)
-    wide = _population_wide()
+    wide = sizeclass.population_wide()
     jobs = data.jobs().set_index("code")["jobs"]
     memberships = data.memberships().groupby("code")["partnership_id"].nunique()
     years = peer_years(prof.year)
@@ -332,7 +328,7 @@ def peer_table(prof: CityProfile, lang: str) -> pd.DataFrame:
 
 def peer_formatters(lang: str) -> dict:
     return {t("col.population", lang): lambda v: fmt_int(v, lang),
-            t("city.col.change", lang, years=CHANGE_SPAN): lambda v: signed_pct(v, lang),
+            t("city.col.change", lang, years=CHANGE_SPAN): lambda v: fmt_signed_pct(v, lang),
             t("col.jobs", lang): lambda v: fmt_int(v, lang)}
 
 
@@ -381,7 +377,7 @@ def partnership_profile(partnership, year=None) -> PartnershipProfile:
     members = mine[["code", "role", "status", "status_date"]].join(classes, on="code")
     members["jobs"] = members["code"].map(jobs)
     members = members.sort_values("population", ascending=False).reset_index(drop=True)
-    wide = _population_wide()
+    wide = sizeclass.population_wide()
     series = wide.loc[members["code"]].sum() if len(members) else pd.Series(dtype=float)
     finland_pop = int(classes["population"].sum())
     totals = {"n": len(members), "population": int(members["population"].sum()),
@@ -478,8 +474,7 @@ def plot_combined(part: PartnershipProfile, lang: str):
     years = [int(y) for y in part.series.index]
     style.finish(fig, ax, title=t("partner.fig.combined", lang, n=part.totals["n"]),
                  xlabel=t("axis.year", lang), ylabel=t("axis.population", lang),
-                 subtitle=t("city.fig.gap", lang, year=MISSING_YEAR)
-                 if MISSING_YEAR not in years else None,
+                 subtitle=_gap_note(years, lang),
                  source=_source(lang, t("source.population_years", lang,
                                                   years=format_years(years))))
     return fig
@@ -489,7 +484,7 @@ def combined_text(part: PartnershipProfile, lang: str) -> str:
     first, last = int(part.series.index.min()), int(part.series.index.max())
     change = part.series[last] - part.series[first]
     return t("partner.combined", lang, first=first, last=last,
-             change=fmt_signed(change, lang), change_pct=signed_pct(change / part.series[first], lang))
+             change=fmt_signed(change, lang), change_pct=fmt_signed_pct(change / part.series[first], lang))
 
 
 def plot_map(part: PartnershipProfile, lang: str):

@@ -152,17 +152,3 @@ def resource(name: str, directory=None) -> dict:
             return item
     raise KeyError(name)
 
-
-def source_line(table: str, year=None, directory=None) -> str:
-    """Short credit for a figure: publisher, original table, data year (CC BY 4.0)."""
-    parts = []
-    for src in resource(table, directory)["sources"]:
-        if year is not None and str(year) not in str(src["data_year"]) and len(
-                resource(table, directory)["sources"]) > 1:
-            # With a year given, credit only the input that holds that year.
-            lo_hi = str(src["data_year"]).split("–")
-            if not (len(lo_hi) == 2 and int(lo_hi[0]) <= int(year) <= int(lo_hi[1])):
-                continue
-        parts.append(f"{src['publisher']}, {src['original_table'] or src['title']}"
-                      + (" (secondary source)" if src["secondary"] else ""))
-    return "; ".join(parts)

@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from . import __version__
-from .i18n import check_lang, t
+from .i18n import check_lang, format_years, t
 from .paths import PROJECT_ROOT
 from .style import DPI_EXPORT
 
@@ -165,11 +165,8 @@ class Report:
         rows = []
         for name in tables:
             res = resource(name)
-            vintage = ", ".join(str(y) for y in res.get("years", [])) or ", ".join(
+            vintage = format_years(res["years"]) if res.get("years") else ", ".join(
                 str(s["data_year"]) for s in res["sources"])
-            if res.get("years") and len(res["years"]) > 3:
-                from .i18n import format_years
-                vintage = format_years(res["years"])
             publishers = "; ".join(sorted({s["publisher"] for s in res["sources"]}))
             rows.append(f"<li><code>{name}</code>: {html.escape(publishers)} — {vintage}</li>")
         shown = {k: v for k, v in {**self.params, **(extra or {})}.items()

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import data
-from .i18n import check_lang, fmt_int, fmt_pct, fmt_signed, format_years, t
+from .i18n import check_lang, fmt_int, fmt_pct, fmt_signed, fmt_signed_pct, format_years, t
 from .params import ParameterError, check_partnership, check_year
 
 MID_SIZE_BOUNDS: tuple[int, ...] = (40_000, 100_000)
@@ -333,10 +333,6 @@ def class_changes(bounds=MID_SIZE_BOUNDS, cities_only: bool = True) -> pd.DataFr
 
 
 # ------------------------------------------------------------------------ vs partnerships
-def _partnership_names() -> pd.DataFrame:
-    return data.partnerships().set_index("partnership_id")[["name_fi", "name_en"]]
-
-
 def class_vs_partnerships(year=None, bounds=MID_SIZE_BOUNDS,
                           cities_only: bool = True) -> dict[str, pd.DataFrame]:
     """Where the class and the partnerships disagree.
@@ -560,21 +556,6 @@ def _unit(n: int, cities_only: bool, lang: str) -> str:
     return t(f"size.unit.{kind}{'.one' if n == 1 else ''}", lang)
 
 
-def _signed_pct(value, lang: str) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    sign = "+" if value > 0 else ("−" if lang == "fi" else "-") if value < 0 else ""
-    return sign + fmt_pct(abs(value), lang)
-
-
-def _signed(value, lang: str) -> str:
-    return "–" if value is None or pd.isna(value) else fmt_signed(value, lang)
-
-
-def _int(value, lang: str) -> str:
-    return "–" if value is None or pd.isna(value) else fmt_int(value, lang)
-
-
 def _finland_population(year: int) -> int:
     pop = data.population()
     return int(pop.loc[pop["year"] == year, "population"].sum())
@@ -635,11 +616,11 @@ def member_report_table(year, bounds, cities_only, lang: str = "fi"):
         col["jobs"]: frame["jobs"],
         col["partnerships"]: [", ".join(partnership_short_name(p, lang) for p in ps) or "–"
                               for ps in frame["partnerships"]]})
-    formatters = {col["population"]: lambda v: _int(v, lang),
-                  col["jobs"]: lambda v: _int(v, lang)}
+    formatters = {col["population"]: lambda v: fmt_int(v, lang),
+                  col["jobs"]: lambda v: fmt_int(v, lang)}
     for key in ("change_5y", "change_10y"):
-        formatters[col[key]] = lambda v: _signed(v, lang)
-        formatters[col[f"{key}_pct"]] = lambda v: _signed_pct(v, lang)
+        formatters[col[key]] = lambda v: fmt_signed(v, lang)
+        formatters[col[f"{key}_pct"]] = lambda v: fmt_signed_pct(v, lang)
     return out, formatters
 
 
@@ -658,7 +639,7 @@ def totals_text(year, bounds, cities_only, lang: str = "fi") -> str:
     if frame["change_5y"].notna().all():
         text += " " + t("size.totals.change", lang, start=year - 5,
                         change=fmt_signed(int(frame["change_5y"].sum()), lang),
-                        pct=_signed_pct(frame["change_5y"].sum()
+                        pct=fmt_signed_pct(frame["change_5y"].sum()
                                         / (residents - frame["change_5y"].sum()), lang))
     return text
 
@@ -673,7 +654,7 @@ def standard_report_table(year, lang: str = "fi"):
     out = pd.DataFrame(dict(zip(col, [summary[f"class_label_{lang}"], summary["municipalities"],
                                       summary["cities"], summary["population"],
                                       summary["population_share"]])))
-    return out, {col[3]: lambda v: _int(v, lang), col[4]: lambda v: fmt_pct(v, lang)}
+    return out, {col[3]: lambda v: fmt_int(v, lang), col[4]: lambda v: fmt_pct(v, lang)}
 
 
 def members_caption(year, bounds, cities_only, lang: str = "fi") -> str:
@@ -727,8 +708,8 @@ def claim_report_table(check: pd.DataFrame, claim: Claim = GROWTH_CITIES_CLAIM,
         years,
         [t("size.yes", lang) if c else t("size.no", lang) if c is not None else "–"
          for c in check["confirmed"]]])))
-    formatters = {col[2]: lambda v: _int(v, lang), col[3]: lambda v: _int(v, lang),
-                  col[4]: lambda v: _signed(v, lang), col[5]: lambda v: _signed_pct(v, lang)}
+    formatters = {col[2]: lambda v: fmt_int(v, lang), col[3]: lambda v: fmt_int(v, lang),
+                  col[4]: lambda v: fmt_signed(v, lang), col[5]: lambda v: fmt_signed_pct(v, lang)}
     return out, formatters
 
 
@@ -751,8 +732,8 @@ def claim_verdict_text(check: pd.DataFrame, claim: Claim = GROWTH_CITIES_CLAIM,
                               claimed=fmt_int(row["claimed"], lang),
                               computed=fmt_int(row["computed"], lang),
                               data_year=int(row["data_year"]),
-                              difference=_signed(row["difference"], lang),
-                              pct=_signed_pct(row["difference_pct"], lang)))
+                              difference=fmt_signed(row["difference"], lang),
+                              pct=fmt_signed_pct(row["difference_pct"], lang)))
     lines += ["", t("size.verdict.alternatives", lang), ""]
     for definition, group in check[~check["primary"]].groupby("definition", sort=False):
         hits = [_quantity_label(q, definition, lang) for q, ok in
@@ -826,7 +807,7 @@ def vs_partnerships_tables(year, bounds, cities_only, lang: str = "fi") -> dict:
                       t("size.col.below", lang): overlap["below"],
                       t("size.col.above", lang): overlap["above"],
                       t("size.col.not_city", lang): overlap["other"]})
-    fmt = {pop_col: lambda v: _int(v, lang)}
+    fmt = {pop_col: lambda v: fmt_int(v, lang)}
     return {"class_outside_partnerships": (a, fmt), "partners_outside_class": (b, fmt),
             "partnership_overlap": (c, {})}
 

@@ -8,7 +8,6 @@ from matplotlib.collections import PatchCollection
 from matplotlib.patches import Patch
 
 from .. import data
-from ..style import NEUTRAL
 
 MAP_CRS = "EPSG:3067"
 EDGE = "#FFFFFF"
@@ -54,6 +53,3 @@ def legend_patches(items: Mapping[str, str], edge: str | None = None) -> list[Pa
     return [Patch(facecolor=colour, edgecolor=edge or colour, label=label)
             for label, colour in items.items()]
 
-
-def neutral() -> str:
-    return NEUTRAL
