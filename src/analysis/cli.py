@@ -64,6 +64,35 @@ def data_check(
     typer.echo("snapshot valid")
 
 
+# ------------------------------------------------------------------ refresh (issue 13)
+@data_app.command("refresh")
+def data_refresh(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Say what is newer; fetch nothing else."),
+    table: Optional[list[str]] = typer.Option(
+        None, "--table", help="Only this table id (repeatable), e.g. --table 11re --table 12r5."),
+    base_url: Optional[str] = typer.Option(
+        None, "--base-url", help="PxWeb v1 database URL, e.g. a mirror or proxy "
+                                 "(default: Statistics Finland's StatFin)."),
+    timeout: float = typer.Option(30.0, "--timeout", min=0.1, help="Seconds to wait for each call."),
+    data_dir: Optional[Path] = typer.Option(None, help="Snapshot folder (default: data/)."),
+) -> None:
+    """Bring newer official figures from Statistics Finland's PxWeb API (all or nothing)."""
+    from . import refresh as rf
+
+    folder = paths.data_dir(data_dir)
+    client = rf.PxWebClient(base_url or rf.DEFAULT_BASE_URL, timeout=timeout)
+    try:
+        result = rf.refresh(folder, client, tables=table, dry_run=dry_run,
+                            echo=lambda line: typer.echo(line, err=True))
+    except rf.RefreshError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted; data/ unchanged", code=130)
+    if result.changed:
+        result.stale_reports = rf.stale_reports(folder, paths.REPORTS_DIR)
+    typer.echo(rf.summary(result))
+
+
 # ------------------------------------------------------------------ network (issue 5)
 # `analysis network export FILE` is defined below this line.
 @network_app.command("export")

@@ -1,0 +1,687 @@
+"""``analysis data refresh``: newer official figures from Statistics Finland's PxWeb API, safely.
+
+For every table the snapshot uses (registry :data:`TABLES`):
+
+1. read which periods ``data/raw/pxweb/*.meta.json`` already hold;
+2. GET the table's metadata and compute the periods that are newer;
+3. POST queries for them (split so that no call asks for more than the API's ``maxValues``
+   cells), checking each response: the variables and columns asked for, only the known
+   missing-value markers (``.`` and ``...``), and the municipal division (every
+   municipality of ``data/municipalities.csv`` present, no unknown municipality code);
+4. write each response byte-for-byte with its sidecar into a staging copy of ``data/``,
+   rebuild the snapshot there and validate it, and only then swap the staging copy in.
+
+Any failure (HTTP error after the retries, malformed JSON, a validation error, Ctrl-C, no
+network) leaves ``data/`` exactly as it was and removes the staging folder.
+
+The client keeps to the API's rate limit (``?config``: ``maxCalls`` per ``timeWindow``
+seconds; 30 per 10 s when the API does not say), retries 429 and 5xx with exponential
+back-off (honouring ``Retry-After``), and puts a timeout on every call.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import shutil
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+from urllib.parse import urljoin
+
+import requests
+
+DEFAULT_BASE_URL = "https://pxdata.stat.fi/PXWeb/api/v1/fi/StatFin/"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_CALLS, DEFAULT_TIME_WINDOW = 30, 10.0
+DEFAULT_MAX_VALUES = 100_000
+MISSING_MARKERS = frozenset({".", "..."})
+STAGING_NAME, BACKUP_NAME = ".refresh-staging", ".refresh-backup"
+ROUTE = "Statistics Finland PxWeb API v1, fetched by `analysis data refresh`"
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_DIVISION = re.compile(r"alue_\d+_(\d{4})\d{4}")
+_FILE_SAFE = re.compile(r"[^0-9A-Za-z_-]")
+
+
+class RefreshError(RuntimeError):
+    """The refresh stopped; ``data/`` is unchanged. The message is one line for the CLI."""
+
+
+class NoNetworkError(RefreshError):
+    """The API's host cannot be reached at all (connection refused, DNS failure)."""
+
+
+class DivisionError(RefreshError):
+    """A response is on a municipal division the snapshot does not know."""
+
+
+# ============================================================================ registry
+@dataclass(frozen=True)
+class TableSpec:
+    """One PxWeb table and the request the refresh sends for it.
+
+    ``area``/``time`` are the area and time variable codes (the area code may change with
+    the yearly division: any ``alue_<n>_<YYYYMMDD>`` variable is accepted where the registry
+    names one). ``fixed`` are the other dimensions with the value codes requested;
+    ``contents`` the content (``Tiedot``) value codes, i.e. the response's ``c`` columns.
+    Dimensions not named here must be eliminable (the API then returns their total).
+    ``since`` is the first period fetched when ``data/raw`` holds none of the table.
+    """
+
+    table_id: str
+    title: str
+    area: str
+    time: str
+    contents: tuple[str, ...]
+    fixed: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    path: str = ""
+    since: str | None = None
+    non_municipal_area_codes: frozenset[str] = frozenset()
+    recorded: bool = True
+
+    @property
+    def url_path(self) -> str:
+        return self.path or f"{self.table_id}.px"
+
+
+TABLES: dict[str, TableSpec] = {spec.table_id: spec for spec in (
+    TableSpec("11re", "Population 31 Dec by sex", "alue_23_20260101", "timeperiod_y",
+              ("vaerak-vaesto",), fixed=(("sukupuoli_9_20180101", ("SSS", "1", "2")),)),
+    TableSpec("11ra", "Population key figures (shares under 15 and 65+, mean age)",
+              "alue_23_20260101", "timeperiod_y",
+              ("vaerak-vaesto", "vaesto_alle15_p", "vaesto_yli64_p", "vaesto_keski_ika")),
+    TableSpec("121w", "Population changes", "alue_23_20260101", "timeperiod_y", (
+        "ssaaty-vm01", "ssaaty-vm11", "ssaaty-luonvalisays", "ssaaty-vm43_tulo",
+        "ssaaty-vm43_lahto", "ssaaty-vm43_netto", "ssaaty-vm44", "ssaaty-vm41",
+        "ssaaty-vm41_nordic", "ssaaty-vm41_eu", "ssaaty-vm42", "ssaaty-vm42_nordic",
+        "ssaaty-vm42_eu", "ssaaty-vm4142", "ssaaty-koknetmuutto", "ssaaty-vm2126",
+        "ssaaty-vm3136", "ssaaty-valisays", "ssaaty-vakorjaus", "ssaaty-kokmuutos",
+        "ssaaty-vaesto")),
+    TableSpec("12bs", "Population 15+ by level of education", "alue_23_20260101",
+              "timeperiod_y", (
+                  "vaesto_15_", "kaste0", "kaste0osuus", "kaste3T8", "kaste3T8osuus", "kaste3",
+                  "kaste3osuus", "kaste4", "kaste5T8", "kaste5T8osuus", "kaste5", "kaste6",
+                  "kaste7", "kaste8", "vktm")),
+    TableSpec("14ww", "Income: level, inequality, low income", "alue_23_20250101",
+              "timeperiod_y", (
+                  "tjt-henkiloita", "hkturaha18_med", "tjt-ekvikturaha_med", "gini_kturaha",
+                  "rpt_henkilo", "rpt_aste", "pit_rpt_aste", "pit_rpt_henkilo", "rkoy5_henkilo",
+                  "rpt_aste_rkoy5", "tjt-lapsia", "rpt_lapsi", "rpt_l_aste", "pit_rpt_lapsi",
+                  "pit_rpt_l_aste", "pt1_henkiloita", "pt2_henkiloita", "pt3_henkiloita",
+                  "pt1_lapsia", "pt2_lapsia", "pt3_lapsia", "gini_bruttotu", "gini_tuotektu",
+                  "yht_vai", "sts_vai", "mts_vai")),
+    # 12r5 (KEHA-keskus' employment service statistics) carries two KU codes that are not
+    # municipalities (KUJOU, KU199): they are kept in the raw file and skipped in the check.
+    TableSpec("12r5", "Unemployed job seekers and open vacancies, monthly", "Alue",
+              "timeperiod_m", (
+                  "HAKIJALOPUSSA", "TYOTTOMATLOPUSSA", "TYOVOIMATK", "TYOTOSUUS",
+                  "TYOTTOMATMIEHET", "TYOTTOMATNAISET", "TYOTTOMAT20", "TYOTTOMAT25",
+                  "TYOTTOMAT50", "TYOTTOMATSAIR", "TYOTTOMATULK", "PITKAAIKAISTYOTTOMAT",
+                  "KASSASSA", "LOMAUTETTU", "LYHTYOVKO", "TYOLLISTETTYLOP", "TYOHARJOITTELULOP",
+                  "KOKEILULOP", "TVKOULUTUSLOP", "VALMENNUSLOP", "MTPPALVELUTLOP",
+                  "AVPAIKATLOPUSSA", "UUDETAVP"),
+              non_municipal_area_codes=frozenset({"KU199"})),
+    # Jobs by workplace municipality: employment statistics (työssäkäynti), table 115p
+    # "Työssäkäynti alueittain (työpaikat alueella)". No recorded response exists; the
+    # request follows the API documentation (area of workplace, years, employed = jobs;
+    # commuting, education and age are eliminated, i.e. their totals). The variable and
+    # content codes after the June 2026 renaming are inferred from the other tables and
+    # are not verified: if the API names them otherwise, the refresh stops naming them.
+    TableSpec("115p", "Jobs by area of workplace (employed persons working in the area)",
+              "alue_23_20260101", "timeperiod_y", ("tyolliset",), since="2021",
+              recorded=False),
+)}
+
+
+# ============================================================================ client
+class RateLimiter:
+    """At most ``max_calls`` calls in any ``window`` seconds (sliding window)."""
+
+    def __init__(self, max_calls: int = DEFAULT_MAX_CALLS, window: float = DEFAULT_TIME_WINDOW,
+                 clock=time.monotonic, sleep=time.sleep):
+        self.max_calls, self.window = max(1, int(max_calls)), float(window)
+        self.clock, self.sleep = clock, sleep
+        self.calls: deque[float] = deque()
+
+    def wait(self) -> None:
+        while True:
+            now = self.clock()
+            while self.calls and now - self.calls[0] >= self.window:
+                self.calls.popleft()
+            if len(self.calls) < self.max_calls:
+                self.calls.append(now)
+                return
+            self.sleep(self.window - (now - self.calls[0]) + 0.01)
+
+
+@dataclass
+class Response:
+    url: str
+    body: bytes
+    request: dict | None
+
+
+class PxWebClient:
+    """A small PxWeb v1 client: rate limit, retries with back-off, timeouts."""
+
+    def __init__(self, base_url: str = DEFAULT_BASE_URL, timeout: float = DEFAULT_TIMEOUT,
+                 retries: int = 4, backoff: float = 1.0, max_backoff: float = 60.0):
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.timeout, self.retries = float(timeout), int(retries)
+        self.backoff, self.max_backoff = float(backoff), float(max_backoff)
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = "finnish-urban-policy-analysis (analysis data refresh)"
+        self.limiter = RateLimiter()
+        self.max_values = DEFAULT_MAX_VALUES
+        self.calls = 0
+
+    # -- configuration ----------------------------------------------------------------
+    def config_url(self) -> str:
+        # base is .../api/v1/<lang>/<database>/ ; the config lives at .../api/v1/<lang>/?config
+        return urljoin(self.base_url, "../") + "?config"
+
+    def configure(self) -> dict:
+        """Read ``?config`` and adopt its limits; keep the defaults where it says nothing."""
+        try:
+            config = json.loads(self._call("GET", self.config_url()).body)
+        except (RefreshError, ValueError) as exc:
+            if isinstance(exc, NoNetworkError):
+                raise
+            return {}
+        if not isinstance(config, dict):
+            return {}
+        calls, window = config.get("maxCalls"), config.get("timeWindow")
+        if isinstance(calls, int) and calls > 0 and isinstance(window, (int, float)) and window > 0:
+            used = list(self.limiter.calls)
+            self.limiter = RateLimiter(calls, window)
+            self.limiter.calls.extend(used)
+        if isinstance(config.get("maxValues"), int) and config["maxValues"] > 0:
+            self.max_values = config["maxValues"]
+        return config
+
+    # -- calls ------------------------------------------------------------------------
+    def metadata(self, spec: TableSpec) -> dict:
+        response = self._call("GET", self.table_url(spec))
+        try:
+            meta = json.loads(response.body)
+        except ValueError:
+            raise RefreshError(f"table {spec.table_id}: metadata at {response.url} is not valid "
+                               "JSON") from None
+        if not isinstance(meta, dict) or not isinstance(meta.get("variables"), list):
+            raise RefreshError(f"table {spec.table_id}: metadata at {response.url} has no "
+                               "'variables' list")
+        return meta
+
+    def query(self, spec: TableSpec, body: dict) -> Response:
+        return self._call("POST", self.table_url(spec), body)
+
+    def table_url(self, spec: TableSpec) -> str:
+        return urljoin(self.base_url, spec.url_path)
+
+    def _call(self, method: str, url: str, body: dict | None = None) -> Response:
+        attempt = 0
+        while True:
+            attempt += 1
+            self.limiter.wait()
+            self.calls += 1
+            try:
+                reply = self.session.request(method, url, json=body, timeout=self.timeout)
+            except requests.exceptions.Timeout:
+                problem, retry_after = f"no answer within {self.timeout:g} s", None
+            except requests.exceptions.ConnectionError as exc:
+                raise NoNetworkError(f"no network: cannot reach {_host(url)} "
+                                     f"({_reason(exc)}); nothing was changed") from None
+            except requests.exceptions.RequestException as exc:
+                raise RefreshError(f"{method} {url} failed: {exc}") from None
+            else:
+                if reply.status_code < 400:
+                    return Response(url=url, body=reply.content, request=body)
+                text = " ".join(reply.text.split())[:200]
+                problem = f"HTTP {reply.status_code}" + (f" ({text})" if text else "")
+                if reply.status_code != 429 and reply.status_code < 500:
+                    hint = ""
+                    if reply.status_code == 403 and "value" in reply.text.lower():
+                        hint = f" (the query asked for more than maxValues={self.max_values} cells)"
+                    raise RefreshError(f"{method} {url}: {problem}{hint}")
+                retry_after = _retry_after(reply.headers.get("Retry-After"))
+            if attempt > self.retries:
+                raise RefreshError(f"{method} {url}: {problem}; gave up after {attempt} attempts")
+            delay = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
+            if retry_after is not None:
+                delay = min(self.max_backoff, max(delay, retry_after))
+            time.sleep(delay)
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).netloc or url
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    for marker, reason in (("Connection refused", "connection refused"),
+                           ("Name or service not known", "DNS lookup failed"),
+                           ("nodename nor servname", "DNS lookup failed"),
+                           ("Temporary failure in name resolution", "DNS lookup failed"),
+                           ("Network is unreachable", "network unreachable")):
+        if marker in text:
+            return reason
+    return "connection failed"
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+# ============================================================================ planning
+@dataclass
+class TablePlan:
+    spec: TableSpec
+    held: list[str]
+    available: list[str]
+    new: list[str]
+    variables: dict[str, dict] = field(default_factory=dict)
+    area_values: list[str] = field(default_factory=list)
+    area_code: str = ""
+    content_var: str = ""
+    updated: str | None = None
+
+
+def held_periods(raw: Path) -> dict[str, list[str]]:
+    """Periods each table's raw PxWeb files hold, from their sidecars."""
+    held: dict[str, set[str]] = {}
+    for sidecar in sorted((raw / "pxweb").glob("*.meta.json")):
+        try:
+            meta = json.loads(sidecar.read_text(encoding="utf-8"))
+            held.setdefault(str(meta["table_id"]), set()).update(map(str, meta["periods"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RefreshError(f"{sidecar}: not a readable sidecar ({exc})") from None
+    return {table: sorted(periods) for table, periods in held.items()}
+
+
+def _variable(meta: dict, code: str) -> dict | None:
+    return next((v for v in meta["variables"] if v.get("code") == code), None)
+
+
+def plan_table(client: PxWebClient, spec: TableSpec, held: list[str]) -> TablePlan:
+    """Read the table's metadata; check it still has the variables asked for; newer periods."""
+    meta = client.metadata(spec)
+    tid = spec.table_id
+    area = _variable(meta, spec.area)
+    if area is None and _DIVISION.fullmatch(spec.area):  # a new division renames the code
+        area = next((v for v in meta["variables"] if _DIVISION.fullmatch(str(v.get("code")))), None)
+    if area is None:
+        raise RefreshError(f"table {tid}: area variable {spec.area!r} not in the metadata "
+                           f"(variables: {_codes(meta)}); renamed?")
+    time_var = _variable(meta, spec.time)
+    if time_var is None:
+        raise RefreshError(f"table {tid}: time variable {spec.time!r} not in the metadata "
+                           f"(variables: {_codes(meta)}); renamed?")
+    known = {area["code"], spec.time}
+    for code, values in spec.fixed:
+        var = _variable(meta, code)
+        if var is None:
+            raise RefreshError(f"table {tid}: variable {code!r} not in the metadata "
+                               f"(variables: {_codes(meta)}); renamed?")
+        missing = [v for v in values if v not in var.get("values", [])]
+        if missing:
+            raise RefreshError(f"table {tid}: variable {code!r} no longer offers {missing}")
+        known.add(code)
+    content = next((v for v in meta["variables"] if v.get("code") not in known
+                    and set(spec.contents) <= set(v.get("values", []))), None)
+    if content is None:
+        raise RefreshError(f"table {tid}: no variable offers the contents {list(spec.contents)} "
+                           f"(variables: {_codes(meta)}); renamed?")
+    known.add(content["code"])
+    for var in meta["variables"]:
+        if var.get("code") not in known and not var.get("elimination", False):
+            raise RefreshError(f"table {tid}: unknown variable {var.get('code')!r} "
+                               f"({var.get('text', '')}) that cannot be left out; the registry in "
+                               "analysis/refresh.py must say which values to ask for")
+    available = [str(p) for p in time_var.get("values", [])]
+    floor = max(held) if held else None
+    if floor is not None:
+        new = [p for p in available if p > floor]
+    else:
+        new = [p for p in available if spec.since is None or p >= spec.since]
+    areas = [c for c in area.get("values", []) if c == "SSS" or c.startswith("KU")]
+    return TablePlan(spec=spec, held=held, available=available, new=sorted(new),
+                     variables={v["code"]: v for v in meta["variables"]}, area_values=areas,
+                     area_code=area["code"], content_var=content["code"],
+                     updated=meta.get("updated"))
+
+
+def _codes(meta: dict) -> str:
+    return ", ".join(str(v.get("code")) for v in meta["variables"])
+
+
+def query_bodies(plan: TablePlan, max_values: int) -> list[tuple[list[str], list[str], dict]]:
+    """Split the request so that no call asks for more than ``max_values`` cells.
+
+    Periods are packed into one call while they fit; a single period too large for one call
+    is split by area. Returns (periods, areas, body) per call.
+    """
+    spec = plan.spec
+    per_area = len(spec.contents)
+    for _code, values in spec.fixed:
+        per_area *= len(values)
+    per_period = per_area * len(plan.area_values)
+    chunks: list[tuple[list[str], list[str]]] = []
+    if per_period <= max_values:
+        step = max(1, max_values // per_period)
+        for i in range(0, len(plan.new), step):
+            chunks.append((plan.new[i:i + step], plan.area_values))
+    else:
+        if per_area > max_values:
+            raise RefreshError(f"table {spec.table_id}: one area alone needs {per_area} cells, "
+                               f"more than the API's maxValues={max_values}")
+        step = max_values // per_area
+        for period in plan.new:
+            for i in range(0, len(plan.area_values), step):
+                chunks.append(([period], plan.area_values[i:i + step]))
+    out = []
+    for periods, areas in chunks:
+        selections = [(plan.area_code, areas), (spec.time, periods)]
+        selections += [(code, list(values)) for code, values in spec.fixed]
+        selections.append((plan.content_var, list(spec.contents)))
+        body = {"query": [{"code": code, "selection": {"filter": "item", "values": list(values)}}
+                          for code, values in selections],
+                "response": {"format": "json"}}
+        out.append((periods, areas, body))
+    return out
+
+
+# ============================================================================ checking
+def municipality_codes(data_dir: Path) -> set[str]:
+    with open(data_dir / "municipalities.csv", encoding="utf-8", newline="") as handle:
+        return {row["code"] for row in csv.DictReader(handle)}
+
+
+def check_response(plan: TablePlan, body: bytes, url: str, periods: list[str],
+                   areas: list[str], municipalities: set[str]) -> dict:
+    """Parse and check one response; return it parsed. Raises :class:`RefreshError`."""
+    spec, tid = plan.spec, plan.spec.table_id
+    try:
+        doc = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise RefreshError(f"table {tid}: malformed JSON from {url} ({exc})") from None
+    if not isinstance(doc, dict) or not all(k in doc for k in ("columns", "data")):
+        raise RefreshError(f"table {tid}: the response from {url} is not PxWeb json "
+                           "(no 'columns'/'data')")
+    try:
+        columns = [(c["code"], c["type"]) for c in doc["columns"]]
+        dims = [code for code, kind in columns if kind in ("d", "t")]
+        contents = [code for code, kind in columns if kind == "c"]
+        expected_dims = {plan.area_code, spec.time} | {code for code, _ in spec.fixed}
+        for code in dims:
+            if code not in expected_dims:
+                raise RefreshError(f"table {tid}: unknown variable {code!r} in the response")
+        for code in expected_dims - set(dims):
+            raise RefreshError(f"table {tid}: variable {code!r} missing from the response; renamed?")
+        for code in contents:
+            if code not in spec.contents:
+                raise RefreshError(f"table {tid}: unknown column {code!r} in the response")
+        for code in spec.contents:
+            if code not in contents:
+                raise RefreshError(f"table {tid}: column {code!r} missing from the response; renamed?")
+        area_i, time_i = dims.index(plan.area_code), dims.index(spec.time)
+        seen_areas, seen_periods = set(), set()
+        for row in doc["data"]:
+            key, values = row["key"], row["values"]
+            if len(key) != len(dims) or len(values) != len(contents):
+                raise RefreshError(f"table {tid}: a data row does not match the columns: {row}")
+            seen_areas.add(key[area_i])
+            seen_periods.add(key[time_i])
+            for code, value in zip(contents, values):
+                if not _NUMBER.fullmatch(value) and value not in MISSING_MARKERS:
+                    raise RefreshError(
+                        f"table {tid}, variable {code!r}: unknown value {value!r} for "
+                        f"{key[area_i]} {key[time_i]} (known missing-value markers: "
+                        f"{', '.join(sorted(MISSING_MARKERS))})")
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise RefreshError(f"table {tid}: the response from {url} is not PxWeb json ({exc!r})") from None
+    stray = sorted(seen_periods - set(periods))
+    if stray:
+        raise RefreshError(f"table {tid}: the response holds periods not asked for: {stray}")
+    lacking = sorted(set(periods) - seen_periods)
+    if lacking:
+        raise RefreshError(f"table {tid}: the response lacks the periods {lacking}")
+    municipal = {c[2:] for c in seen_areas if re.fullmatch(r"KU\d{3}", c)}
+    if set(areas) == set(plan.area_values):  # the whole list was asked: all must be there
+        expected = municipalities
+    else:
+        expected = {c[2:] for c in areas if c.startswith("KU")} & municipalities
+    check_division(plan, municipal, municipalities, expected)
+    return doc
+
+
+def check_division(plan: TablePlan, codes: set[str], municipalities: set[str],
+                   expected: set[str] | None = None) -> None:
+    """Stop when ``codes`` (3-digit) hold a code the snapshot does not know or lack one."""
+    spec = plan.spec
+    unknown = sorted(codes - municipalities - {c[2:] for c in spec.non_municipal_area_codes})
+    gone = sorted((municipalities if expected is None else expected) - codes)
+    if unknown or gone:
+        parts = []
+        if unknown:
+            parts.append("codes not in data/municipalities.csv: " + ", ".join(unknown))
+        if gone:
+            parts.append("municipalities missing: " + ", ".join(gone))
+        raise DivisionError(
+            f"table {spec.table_id} ({plan.area_code}) is on a municipal division the snapshot "
+            f"does not know ({'; '.join(parts)}); record the merger in data/curated/mergers.csv "
+            "and rebuild before refreshing")
+
+
+def division_year(area_code: str) -> int | None:
+    match = _DIVISION.fullmatch(area_code)
+    return int(match.group(1)) if match else None
+
+
+# ============================================================================ refresh
+@dataclass
+class TableResult:
+    table_id: str
+    held: list[str]
+    new: list[str]
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RefreshResult:
+    tables: list[TableResult]
+    dry_run: bool
+    changed: bool = False
+    stale_reports: list[str] | None = None
+    calls: int = 0
+
+
+def _file_stem(spec: TableSpec, periods: list[str], part: int | None) -> str:
+    label = periods[0] if len(periods) == 1 else f"{periods[0]}-{periods[-1]}"
+    stem = f"{spec.table_id}_{label}" + (f"_part{part}" if part else "")
+    return _FILE_SAFE.sub("_", stem)
+
+
+def _sidecar(plan: TablePlan, file: str, periods: list[str], response: Response,
+             doc: dict, retrieved: str) -> dict:
+    meta = (doc.get("metadata") or [{}])[0] if isinstance(doc.get("metadata"), list) else {}
+    return {
+        "file": file,
+        "publisher": meta.get("source") or "Statistics Finland",
+        "table_id": plan.spec.table_id,
+        "title": meta.get("label") or plan.spec.title,
+        "periods": list(periods),
+        "municipal_division": division_year(plan.area_code),
+        "route": ROUTE,
+        "updated": meta.get("updated") or plan.updated,
+        "retrieved": retrieved,
+        "url": response.url,
+        "request": response.request,
+        "licence": "CC-BY-4.0",
+        "sha256": hashlib.sha256(response.body).hexdigest(),
+    }
+
+
+def _default_build(raw: Path, output: Path) -> None:
+    from .build import build_snapshot
+
+    build_snapshot(raw, output)
+
+
+def _default_check(folder: Path) -> None:
+    from .data import check
+
+    check(folder)
+
+
+def refresh(data_dir: Path, client: PxWebClient, tables: Iterable[str] | None = None,
+            dry_run: bool = False, build: Callable[[Path, Path], None] | None = None,
+            check: Callable[[Path], None] | None = None,
+            echo: Callable[[str], None] = lambda _line: None) -> RefreshResult:
+    """Refresh ``data_dir`` from the API behind ``client``; all or nothing."""
+    data_dir = Path(data_dir)
+    raw = data_dir / "raw"
+    if not (raw / "pxweb").is_dir():
+        raise RefreshError(f"{raw / 'pxweb'} does not exist: the snapshot holds no raw PxWeb "
+                           "inputs to refresh")
+    ids = list(tables) if tables else list(TABLES)
+    unknown = [t for t in ids if t not in TABLES]
+    if unknown:
+        raise RefreshError(f"unknown table id(s) {unknown}; known: {', '.join(TABLES)}")
+    held = held_periods(raw)
+    municipalities = municipality_codes(data_dir)
+
+    client.configure()
+    plans = [plan_table(client, TABLES[t], held.get(t, [])) for t in ids]
+    results = [TableResult(p.spec.table_id, p.held, list(p.new)) for p in plans]
+    for plan in plans:  # before fetching anything: is the table on the snapshot's division?
+        if plan.new:
+            check_division(plan, {c[2:] for c in plan.area_values
+                                  if re.fullmatch(r"KU\d{3}", c)}, municipalities)
+    if dry_run or not any(p.new for p in plans):
+        return RefreshResult(results, dry_run=dry_run, calls=client.calls)
+
+    staging, backup = data_dir / STAGING_NAME, data_dir / BACKUP_NAME
+    for leftover in (staging, backup):
+        if leftover.exists():
+            raise RefreshError(f"{leftover} exists (left by an interrupted refresh?); check "
+                               "data/ and remove it first")
+    try:
+        shutil.copytree(data_dir, staging, ignore=shutil.ignore_patterns(STAGING_NAME, BACKUP_NAME),
+                        symlinks=True)
+        target = staging / "raw" / "pxweb"
+        for plan, result in zip(plans, results):
+            if not plan.new:
+                continue
+            calls = query_bodies(plan, client.max_values)
+            for index, (periods, areas, body) in enumerate(calls, start=1):
+                echo(f"{plan.spec.table_id}: fetching {', '.join(periods)}"
+                     + (f" (part {index} of {len(calls)})" if len(calls) > 1 else ""))
+                response = client.query(plan.spec, body)
+                retrieved = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                doc = check_response(plan, response.body, response.url, periods, areas,
+                                     municipalities)
+                split_by_area = len(calls) > 1 and len({tuple(c[0]) for c in calls}) < len(calls)
+                stem = _file_stem(plan.spec, periods, index if split_by_area else None)
+                path = target / f"{stem}.json"
+                if path.exists():
+                    raise RefreshError(f"{path.name} already exists in data/raw/pxweb")
+                path.write_bytes(response.body)
+                sidecar = _sidecar(plan, path.name, periods, response, doc, retrieved)
+                (target / f"{stem}.meta.json").write_text(
+                    json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+                result.files.append(f"raw/pxweb/{path.name}")
+        echo("rebuilding the snapshot in the staging folder")
+        (build or _default_build)(staging / "raw", staging)
+        echo("checking the rebuilt snapshot")
+        (check or _default_check)(staging)
+        _swap(staging, data_dir, backup)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, (RefreshError, KeyboardInterrupt)):
+            raise
+        from .build import BuildError
+        from .data import DataValidationError
+        if isinstance(exc, (BuildError, DataValidationError)):
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise RefreshError(f"the refreshed snapshot does not pass the build/check, "
+                               f"nothing was changed: {first}") from exc
+        raise
+    return RefreshResult(results, dry_run=False, changed=True, calls=client.calls)
+
+
+def _swap(staging: Path, data_dir: Path, backup: Path) -> None:
+    """Move every top-level entry of ``staging`` into ``data_dir`` (renames only).
+
+    The previous entries go to ``backup`` first; if anything fails (or Ctrl-C) they are
+    put back, so ``data_dir`` ends either wholly old or wholly new.
+    """
+    names = sorted(p.name for p in staging.iterdir())
+    moved: list[tuple[str, bool]] = []
+    backup.mkdir()
+    try:
+        for name in names:
+            had = (data_dir / name).exists() or (data_dir / name).is_symlink()
+            if had:
+                (data_dir / name).rename(backup / name)
+            moved.append((name, had))
+            (staging / name).rename(data_dir / name)
+    except BaseException:
+        for name, had in reversed(moved):
+            if (data_dir / name).exists() and not (staging / name).exists():
+                (data_dir / name).rename(staging / name)
+            if had and (backup / name).exists():
+                (backup / name).rename(data_dir / name)
+        shutil.rmtree(backup, ignore_errors=True)
+        raise
+    shutil.rmtree(backup, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def stale_reports(data_dir: Path, reports_dir: Path) -> list[str] | None:
+    """Reports whose inputs changed (``analysis render`` would re-render them), if computable."""
+    try:
+        from . import render
+
+        todo, _ = render.plan(render.default_jobs(), reports_dir, data_dir=data_dir)
+        return [job.rel for job in todo]
+    except Exception:  # staleness is a courtesy; never fail a finished refresh on it
+        return None
+
+
+def summary(result: RefreshResult) -> str:
+    lines = []
+    for table in result.tables:
+        spec = TABLES[table.table_id]
+        held = f"held {table.held[-1]}" if table.held else "none held"
+        if table.new:
+            verb = "newer" if result.dry_run else "added"
+            lines.append(f"{table.table_id:<5} {spec.title[:48]:<48} {held:<13} {verb}: "
+                         f"{', '.join(table.new)}")
+        else:
+            lines.append(f"{table.table_id:<5} {spec.title[:48]:<48} {held:<13} up to date")
+    if result.dry_run:
+        lines.append("dry run: nothing fetched beyond metadata, data/ unchanged")
+    elif not result.changed:
+        lines.append("nothing newer; data/ unchanged")
+    else:
+        if result.stale_reports is None:
+            lines.append("reports now stale: run `analysis render` (it re-renders what changed)")
+        elif result.stale_reports:
+            lines.append(f"reports now stale ({len(result.stale_reports)}); run `analysis render`:")
+            lines += [f"    {rel}" for rel in result.stale_reports[:20]]
+            if len(result.stale_reports) > 20:
+                lines.append(f"    … and {len(result.stale_reports) - 20} more")
+        else:
+            lines.append("no rendered report reads the changed rows")
+    lines.append(f"{result.calls} API calls")
+    return "\n".join(lines)
