@@ -388,3 +388,14 @@ def test_queries_pack_periods_up_to_max_values(server, data_copy):
 def test_unknown_table_id(data_copy):
     with pytest.raises(rf.RefreshError, match="unknown table"):
         rf.refresh(data_copy, rf.PxWebClient("http://127.0.0.1:9/"), tables=["nope"])
+
+
+def test_leftover_staging_is_removed_but_leftover_backup_stops(server, data_copy):
+    server.add_period("11re", "2026", "2025")
+    (data_copy / rf.STAGING_NAME / "junk").mkdir(parents=True)
+    rf.refresh(data_copy, client_for(server), build=noop_build)
+    assert not (data_copy / rf.STAGING_NAME).exists()
+    (data_copy / rf.BACKUP_NAME).mkdir()
+    server.add_period("11re", "2027", "2025")
+    with pytest.raises(rf.RefreshError, match="killed while swapping"):
+        rf.refresh(data_copy, client_for(server), build=noop_build)

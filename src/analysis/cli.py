@@ -88,7 +88,7 @@ def data_refresh(
         fail(str(exc))
     except KeyboardInterrupt:
         fail("interrupted; data/ unchanged", code=130)
-    if result.changed:
+    if result.changed and folder == paths.data_dir():  # reports read the default data folder
         result.stale_reports = rf.stale_reports(folder, paths.REPORTS_DIR)
     typer.echo(rf.summary(result))
 

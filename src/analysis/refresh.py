@@ -234,8 +234,10 @@ class PxWebClient:
             except requests.exceptions.Timeout:
                 problem, retry_after = f"no answer within {self.timeout:g} s", None
             except requests.exceptions.ConnectionError as exc:
-                raise NoNetworkError(f"no network: cannot reach {_host(url)} "
-                                     f"({_reason(exc)}); nothing was changed") from None
+                if _cannot_connect(exc):  # refused, DNS failure, unreachable: no point retrying
+                    raise NoNetworkError(f"no network: cannot reach {_host(url)} "
+                                         f"({_reason(exc)}); nothing was changed") from None
+                problem, retry_after = f"connection lost ({_reason(exc)})", None
             except requests.exceptions.RequestException as exc:
                 raise RefreshError(f"{method} {url} failed: {exc}") from None
             else:
@@ -261,6 +263,23 @@ def _host(url: str) -> str:
     from urllib.parse import urlsplit
 
     return urlsplit(url).netloc or url
+
+
+def _cannot_connect(exc: Exception) -> bool:
+    """True when no connection could be made at all (as opposed to one that broke)."""
+    from urllib3.exceptions import NewConnectionError
+
+    seen, todo = set(), [exc]
+    while todo:
+        item = todo.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, NewConnectionError):
+            return True
+        todo += [getattr(item, "reason", None), item.__cause__, item.__context__]
+        todo += [a for a in getattr(item, "args", ()) if isinstance(a, BaseException)]
+    return False
 
 
 def _reason(exc: Exception) -> str:
@@ -571,10 +590,11 @@ def refresh(data_dir: Path, client: PxWebClient, tables: Iterable[str] | None = 
         return RefreshResult(results, dry_run=dry_run, calls=client.calls)
 
     staging, backup = data_dir / STAGING_NAME, data_dir / BACKUP_NAME
-    for leftover in (staging, backup):
-        if leftover.exists():
-            raise RefreshError(f"{leftover} exists (left by an interrupted refresh?); check "
-                               "data/ and remove it first")
+    if backup.exists():  # only a killed swap leaves this: a person must look at data/
+        raise RefreshError(f"{backup} exists (a refresh was killed while swapping files in); "
+                           "check data/ against it and remove it first")
+    if staging.exists():  # a killed refresh before the swap: data/ itself was not touched
+        shutil.rmtree(staging)
     try:
         shutil.copytree(data_dir, staging, ignore=shutil.ignore_patterns(STAGING_NAME, BACKUP_NAME),
                         symlinks=True)
