@@ -399,3 +399,21 @@ def test_leftover_staging_is_removed_but_leftover_backup_stops(server, data_copy
     server.add_period("11re", "2027", "2025")
     with pytest.raises(rf.RefreshError, match="killed while swapping"):
         rf.refresh(data_copy, client_for(server), build=noop_build)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_RAW_BUILD, reason="needs the build from data/raw (analysis.pxweb)")
+def test_new_year_is_the_latest_in_a_rendered_report(server, data_copy, tmp_path, monkeypatch):
+    from analysis import render
+
+    server.add_period("11re", "2026", "2025")
+    rf.refresh(data_copy, client_for(server))
+    pori = next(int(r["values"][0]) for r in server.tables["11re"]["data"]
+                if r["key"] == ["KU609", "SSS", "2026"])
+    monkeypatch.setenv("ANALYSIS_DATA_DIR", str(data_copy))
+    out = tmp_path / "reports"
+    summary = render.run(render.make_jobs("city_profile", {"city": "Pori"}, ["en"]), out,
+                         n_workers=1, progress=False)
+    assert summary.exit_code == 0, render.summary_table(summary)
+    page = (out / "en/cities/pori-609.html").read_text(encoding="utf-8")
+    assert "2026" in page and f"{pori:,}" in page

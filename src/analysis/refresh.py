@@ -92,7 +92,7 @@ class TableSpec:
 TABLES: dict[str, TableSpec] = {spec.table_id: spec for spec in (
     TableSpec("11re", "Population 31 Dec by sex", "alue_23_20260101", "timeperiod_y",
               ("vaerak-vaesto",), fixed=(("sukupuoli_9_20180101", ("SSS", "1", "2")),)),
-    TableSpec("11ra", "Population key figures (shares under 15 and 65+, mean age)",
+    TableSpec("11ra", "Population key figures (age structure)",
               "alue_23_20260101", "timeperiod_y",
               ("vaerak-vaesto", "vaesto_alle15_p", "vaesto_yli64_p", "vaesto_keski_ika")),
     TableSpec("121w", "Population changes", "alue_23_20260101", "timeperiod_y", (
@@ -107,7 +107,7 @@ TABLES: dict[str, TableSpec] = {spec.table_id: spec for spec in (
                   "vaesto_15_", "kaste0", "kaste0osuus", "kaste3T8", "kaste3T8osuus", "kaste3",
                   "kaste3osuus", "kaste4", "kaste5T8", "kaste5T8osuus", "kaste5", "kaste6",
                   "kaste7", "kaste8", "vktm")),
-    TableSpec("14ww", "Income: level, inequality, low income", "alue_23_20250101",
+    TableSpec("14ww", "Income, inequality, low income", "alue_23_20250101",
               "timeperiod_y", (
                   "tjt-henkiloita", "hkturaha18_med", "tjt-ekvikturaha_med", "gini_kturaha",
                   "rpt_henkilo", "rpt_aste", "pit_rpt_aste", "pit_rpt_henkilo", "rkoy5_henkilo",
@@ -117,7 +117,7 @@ TABLES: dict[str, TableSpec] = {spec.table_id: spec for spec in (
                   "yht_vai", "sts_vai", "mts_vai")),
     # 12r5 (KEHA-keskus' employment service statistics) carries two KU codes that are not
     # municipalities (KUJOU, KU199): they are kept in the raw file and skipped in the check.
-    TableSpec("12r5", "Unemployed job seekers and open vacancies, monthly", "Alue",
+    TableSpec("12r5", "Unemployment and vacancies, monthly", "Alue",
               "timeperiod_m", (
                   "HAKIJALOPUSSA", "TYOTTOMATLOPUSSA", "TYOVOIMATK", "TYOTOSUUS",
                   "TYOTTOMATMIEHET", "TYOTTOMATNAISET", "TYOTTOMAT20", "TYOTTOMAT25",
@@ -132,7 +132,7 @@ TABLES: dict[str, TableSpec] = {spec.table_id: spec for spec in (
     # commuting, education and age are eliminated, i.e. their totals). The variable and
     # content codes after the June 2026 renaming are inferred from the other tables and
     # are not verified: if the API names them otherwise, the refresh stops naming them.
-    TableSpec("115p", "Jobs by area of workplace (employed persons working in the area)",
+    TableSpec("115p", "Jobs by workplace municipality",
               "alue_23_20260101", "timeperiod_y", ("tyolliset",), since="2021",
               recorded=False),
 )}
@@ -685,10 +685,10 @@ def summary(result: RefreshResult) -> str:
         held = f"held {table.held[-1]}" if table.held else "none held"
         if table.new:
             verb = "newer" if result.dry_run else "added"
-            lines.append(f"{table.table_id:<5} {spec.title[:48]:<48} {held:<13} {verb}: "
+            lines.append(f"{table.table_id:<5} {spec.title[:40]:<40} {held:<13} {verb}: "
                          f"{', '.join(table.new)}")
         else:
-            lines.append(f"{table.table_id:<5} {spec.title[:48]:<48} {held:<13} up to date")
+            lines.append(f"{table.table_id:<5} {spec.title[:40]:<40} {held:<13} up to date")
     if result.dry_run:
         lines.append("dry run: nothing fetched beyond metadata, data/ unchanged")
     elif not result.changed:
