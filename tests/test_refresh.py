@@ -335,7 +335,7 @@ def test_renamed_time_variable_is_an_error(server, data_copy):
 
 def test_renamed_content_column_is_an_error(server, data_copy):
     server.tables["14ww"]["columns"][3]["code"] = "hkturaha18_median"
-    with pytest.raises(rf.RefreshError, match=r"table 14ww: no variable offers the contents"):
+    with pytest.raises(rf.RefreshError, match=r"table 14ww: no variable offers the contents \['hkturaha18_med'\] \(closest: variable 'Tiedot'\)"):
         rf.refresh(data_copy, client_for(server), tables=["14ww"], dry_run=True)
 
 

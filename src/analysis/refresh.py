@@ -358,8 +358,12 @@ def plan_table(client: PxWebClient, spec: TableSpec, held: list[str]) -> TablePl
     content = next((v for v in meta["variables"] if v.get("code") not in known
                     and set(spec.contents) <= set(v.get("values", []))), None)
     if content is None:
-        raise RefreshError(f"table {tid}: no variable offers the contents {list(spec.contents)} "
-                           f"(variables: {_codes(meta)}); renamed?")
+        best = max((v for v in meta["variables"] if v.get("code") not in known),
+                   key=lambda v: len(set(spec.contents) & set(v.get("values", []))), default=None)
+        lacking = [c for c in spec.contents if best is None or c not in best.get("values", [])]
+        where = f" variable {best.get('code')!r}" if best is not None else ""
+        raise RefreshError(f"table {tid}: no variable offers the contents {lacking} "
+                           f"(closest:{where or ' none'}); renamed?")
     known.add(content["code"])
     for var in meta["variables"]:
         if var.get("code") not in known and not var.get("elimination", False):
