@@ -9,7 +9,7 @@ It serves the recorded responses in ``tests/fixtures/pxweb/`` (copies of
 - ``POST /api/v1/fi/StatFin/<id>.px``     the rows and columns asked for, PxWeb ``json`` format
 
 and on demand (``server.faults[(METHOD, table_id)] = [...]``, one fault per request):
-``400``, ``403`` (too many values), ``429`` (with Retry-After), ``500``, ``timeout`` (sleeps
+``400``, ``403`` (too many values), ``429`` (``429:<s>`` sets Retry-After), ``500``, ``timeout`` (sleeps
 longer than the client waits), ``malformed`` (truncated JSON), ``unknown_area`` (a response
 with an area code no division has). It also answers 403 by itself when a query asks for more
 than ``maxValues`` cells and 429 when calls come faster than ``maxCalls`` per ``timeWindow``,
@@ -226,8 +226,9 @@ class FakePxWeb:
                     return self._send(int(fault), f"Fault {fault} on demand".encode())
                 if fault == "403":
                     return self._send(403, b"Too many values selected")
-                if fault == "429":
-                    return self._send(429, b"Too many requests", {"Retry-After": "0"})
+                if fault is not None and fault.startswith("429"):  # "429" or "429:<seconds>"
+                    wait = fault.partition(":")[2] or "0"
+                    return self._send(429, b"Too many requests", {"Retry-After": wait})
                 if kind == "config":
                     return self._send(200, json.dumps(server.config).encode())
                 if method == "GET":

@@ -417,3 +417,11 @@ def test_new_year_is_the_latest_in_a_rendered_report(server, data_copy, tmp_path
     assert summary.exit_code == 0, render.summary_table(summary)
     page = (out / "en/cities/pori-609.html").read_text(encoding="utf-8")
     assert "2026" in page and f"{pori:,}" in page
+
+
+def test_retry_after_is_honoured(server, data_copy):
+    server.add_period("11re", "2026", "2025")
+    server.faults[("POST", "11re")] = ["429:1"]
+    rf.refresh(data_copy, client_for(server), build=noop_build)
+    posts = [t for t, *_ in server.requests("POST", "11re")]
+    assert len(posts) == 2 and posts[1] - posts[0] >= 1.0
