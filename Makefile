@@ -31,8 +31,8 @@ test: $(STAMP) ## run the whole test suite
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/
 
-data: $(STAMP) ## rebuild data/ from ../shared/reference (deterministic)
-	$(BIN)/analysis data build --source ../shared/reference
+data: $(STAMP) ## rebuild data/ from data/raw + data/curated (deterministic, offline)
+	$(BIN)/analysis data build
 
 check: $(STAMP) ## validate the committed data snapshot
 	$(BIN)/analysis data check

@@ -98,6 +98,9 @@ def main() -> None:
         old = match.group(0)
         csv.write_text(text.replace(old, f"{args.city},{args.year},{int(match.group(1)) + 1}"),
                        encoding="utf-8")
+        from analysis import provenance
+
+        provenance.reseal(data)  # an edit on purpose: record the new checksum
         print(f"(d) analysis render after {args.city}'s {args.year} population changed by +1")
         d_total, d_out = _run(cmd, env={**os.environ, "ANALYSIS_DATA_DIR": str(data)})
         d_rendered = [line.split()[-1] for line in d_out.splitlines()

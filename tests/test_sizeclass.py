@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+from analysis import data  # noqa: E402
 from analysis import sizeclass as sc  # noqa: E402
 from analysis.i18n import NBSP  # noqa: E402
 from analysis.params import ParameterError  # noqa: E402
@@ -110,14 +111,21 @@ def test_explicit_bounds_leave_municipalities_outside():
     assert len(sc.classify(2024, bounds=[40000, 100000], cities_only=True)) == 108
 
 
-@pytest.mark.parametrize("year", [2023, 1999, "latest-ish", 2025])
+@pytest.mark.parametrize("year", [1971, "latest-ish", 2999])
 def test_year_not_in_data_lists_available_years(year):
-    with pytest.raises(ParameterError, match="2000–2022, 2024"):
+    years = data.population_years()
+    with pytest.raises(ParameterError, match=f"{years[0]}–{years[-1]}"):
         sc.classify(year)
 
 
+def test_every_year_from_first_to_latest_is_held():
+    years = data.population_years()
+    assert years == list(range(years[0], years[-1] + 1))  # no gap (2023 included)
+    assert sc.classify(2023)["population"].sum() == 5_603_851  # Finland, 31 Dec 2023
+
+
 def test_check_params():
-    assert sc.check_params() == {"year": 2024, "bounds": (40000, 100000), "cities_only": True,
+    assert sc.check_params() == {"year": data.population_years()[-1], "bounds": (40000, 100000), "cities_only": True,
                                  "highlight": None}
     with pytest.raises(ParameterError, match="cities_only='yes' must be True or False"):
         sc.check_params(cities_only="yes")
@@ -131,14 +139,15 @@ def test_member_table_changes_jobs_and_partnerships():
     assert frame["jobs"].sum() == 395_200 and (frame["jobs_year"] == 2020).all()
     assert frame.at["Järvenpää", "partnerships"] == []
     assert frame.at["Joensuu", "partnerships"] == ["growth-cities", "joensuu-lappeenranta-imatra"]
-    # 2004 - 10 = 1994 is not in the data: the change is missing, not zero
-    assert sc.member_table(2004)["change_10y"].isna().all()
+    # ten years before the first year held is not in the data: missing, not zero
+    first = data.population_years()[0]
+    assert sc.member_table(first + 3)["change_10y"].isna().all()
 
 
 # -- history ---------------------------------------------------------------------------------
 def test_class_history_covers_every_data_year_and_no_other():
     history = sc.class_history()
-    assert list(history.columns) == [*range(2000, 2023), 2024]
+    assert list(history.columns) == data.population_years()
     assert history.sum().to_dict()[2022] == 16 and history.sum().to_dict()[2010] == 15
     assert not history.at["186", 2013] and history.at["186", 2014]  # Järvenpää
     assert history.at["684", 2007] and not history.at["684", 2008]  # Rauma
@@ -146,14 +155,15 @@ def test_class_history_covers_every_data_year_and_no_other():
 
 def test_class_changes():
     changes = sc.class_changes()
+    changes = changes[changes["year"] >= 2001]
     got = set(zip(changes["name_fi"], changes["year"], changes["change"], changes["direction"]))
     assert got == {("Rauma", 2008, "left", "down"), ("Järvenpää", 2014, "entered", "up")}
 
 
-def test_change_across_the_2023_gap_is_dated_2022_to_2024():
+def test_change_is_dated_between_consecutive_years():
     changes = sc.class_changes([20000, 40000], cities_only=False).set_index("name_fi")
-    assert changes.at["Naantali", "year"] == 2024 and changes.at["Naantali", "from_year"] == 2022
-    assert "2023–2024: Naantali" in sc.changes_text([20000, 40000], False, "fi")
+    assert changes.at["Naantali", "year"] == 2024 and changes.at["Naantali", "from_year"] == 2023
+    assert "2024: Naantali" in sc.changes_text([20000, 40000], False, "fi")
 
 
 # -- partnerships ------------------------------------------------------------------------------
@@ -210,7 +220,14 @@ def test_claim_check_other_year_and_missing_year():
     assert sc.claim_check(year=2024).set_index(["definition", "quantity"]).loc[
         ("cities", "residents"), "computed"] == 977_549
     with pytest.raises(ParameterError, match="available years"):
-        sc.claim_check(year=2023)
+        sc.claim_check(year=1900)
+
+
+def test_claim_year_follows_from_the_source_date():
+    # The release is dated 2023-10: the latest population then published was 31 Dec 2022.
+    assert sc.GROWTH_CITIES_CLAIM.source_date == "2023-10"
+    assert sc.GROWTH_CITIES_CLAIM.year == 2022
+    assert sc.year_available_at("2024-03") == 2022 and sc.year_available_at("2024-05") == 2023
 
 
 def test_claim_texts_state_what_is_confirmed():
@@ -247,7 +264,7 @@ def test_distribution_figure_labels_members_and_has_source():
     assert "Population (residents, log scale)" in texts
 
 
-def test_history_heatmap_marks_2023_as_no_data():
+def test_history_heatmap_covers_every_year_without_gap():
     from matplotlib.patches import Rectangle
 
     from analysis.plots import sizeclass as plots
@@ -255,8 +272,8 @@ def test_history_heatmap_marks_2023_as_no_data():
     fig = plots.history_heatmap(sc.MID_SIZE_BOUNDS, True, "fi", "growth-cities")
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_xticklabels()]
-    assert "2023" not in labels and "2024" in labels
+    years = data.population_years()
+    assert str(years[-1]) in labels
     hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch()]
-    assert len(hatched) == 1 and hatched[0].get_x() == pytest.approx(2023 - 2000 - 0.5)
-    assert "ei tietoa (2023)" in _texts(fig)
-    assert {t.get_text() for t in ax.get_yticklabels()} == MID_SIZED_CITIES | {"Rauma"}
+    assert not hatched  # no year is missing
+    assert MID_SIZED_CITIES | {"Rauma"} <= {t.get_text() for t in ax.get_yticklabels()}

@@ -53,14 +53,14 @@ def test_unknown_partnership_in_memberships(snapshot_copy):
 def test_negative_population(snapshot_copy):
     _edit(snapshot_copy / "population.csv", "\n005,2000,11503", "\n005,2000,-11503")
     message = _load_error(snapshot_copy)
-    assert "population.csv: row 0 (line 2), column 'population'" in message
+    assert "population.csv: row 28 (line 30), column 'population'" in message
     assert "-11503" in message
 
 
 def test_non_numeric_population(snapshot_copy):
     _edit(snapshot_copy / "population.csv", "\n005,2001,11341", "\n005,2001,11 341")
     message = _load_error(snapshot_copy)
-    assert "row 1 (line 3), column 'population'" in message
+    assert "row 29 (line 31), column 'population'" in message
 
 
 def test_bad_encoding(snapshot_copy):
@@ -102,5 +102,77 @@ def test_check_command_fails_with_message(snapshot_copy):
     _edit(snapshot_copy / "population.csv", "\n005,2000,11503", "\n005,2000,-1")
     result = CliRunner().invoke(app, ["data", "check", "--data-dir", str(snapshot_copy)])
     assert result.exit_code != 0
-    assert "population.csv: row 0 (line 2), column 'population'" in result.output
+    assert "population.csv: row 28 (line 30), column 'population'" in result.output
     assert "Traceback" not in result.output
+
+
+# -- what `analysis data check` catches beyond the schemas ------------------------------------
+def _check_cli(folder):
+    from typer.testing import CliRunner
+
+    from analysis.cli import app
+
+    result = CliRunner().invoke(app, ["data", "check", "--data-dir", str(folder)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    lines = [l for l in result.output.splitlines() if l.strip()]
+    assert len(lines) == 1, result.output  # one line
+    return lines[0]
+
+
+def test_header_only_table(snapshot_copy):
+    path = snapshot_copy / "jobs.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    assert "jobs.csv: header only, no data rows" in _check_cli(snapshot_copy)
+
+
+def test_empty_file(snapshot_copy):
+    (snapshot_copy / "sources.csv").write_text("", encoding="utf-8")
+    assert "sources.csv: empty file" in _check_cli(snapshot_copy)
+
+
+def test_missing_datapackage(snapshot_copy):
+    (snapshot_copy / "datapackage.json").unlink()
+    assert "datapackage.json: missing; run `analysis data build`" in _check_cli(snapshot_copy)
+
+
+def test_corrupt_datapackage(snapshot_copy):
+    path = snapshot_copy / "datapackage.json"
+    path.write_text(path.read_text(encoding="utf-8")[:500], encoding="utf-8")
+    assert "datapackage.json: not valid JSON" in _check_cli(snapshot_copy)
+    path.write_text("[1, 2]", encoding="utf-8")
+    assert "datapackage.json: not this project's data package" in _check_cli(snapshot_copy)
+
+
+def test_row_with_an_extra_field(snapshot_copy):
+    _edit(snapshot_copy / "jobs.csv", "\n009,2020,", "\n009,2020,1,")
+    assert re.search(r"jobs\.csv: row 1 \(line 3\), column '#4': 4 fields where the header has 3",
+                     _check_cli(snapshot_copy))
+
+
+def test_value_cut_short_is_caught_by_the_checksum(snapshot_copy):
+    text = (snapshot_copy / "population.csv").read_text(encoding="utf-8")
+    match = re.search(r"^(\d{3},\d{4},)(\d{5})$", text, flags=re.M)
+    cut = match.group(1) + match.group(2)[:3]  # 17740 saved as 177: still a valid count
+    (snapshot_copy / "population.csv").write_text(text.replace(match.group(0), cut, 1),
+                                                  encoding="utf-8")
+    message = _check_cli(snapshot_copy)
+    assert "population.csv: sha256 differs from the one datapackage.json records" in message
+
+
+def test_row_count_differs_from_the_package(snapshot_copy):
+    path = snapshot_copy / "memberships.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")
+    assert "memberships.csv: 39 rows, datapackage.json declares 40" in _check_cli(snapshot_copy)
+
+
+def test_check_with_documents_verifies_evidence(tmp_path):
+    from typer.testing import CliRunner
+
+    from analysis import paths
+    from analysis.cli import app
+
+    assert paths.SOURCES_DIR.exists(), "../shared/sources must be beside the checkout"
+    result = CliRunner().invoke(app, ["data", "check", "--sources", str(paths.SOURCES_DIR)])
+    assert result.exit_code == 0, result.output
+    assert "evidence" in result.output and "checked against" in result.output

@@ -3,7 +3,8 @@
 Modules, one idea each:
 
 - ``paths``     where things live (project root, data, notebooks, reports)
-- ``build``     rebuilds the committed data snapshot from the official reference files
+- ``raw``       the official inputs in data/raw and their sidecars; ``pxweb`` reads PxWeb responses
+- ``build``     rebuilds the committed data snapshot from data/raw and data/curated
 - ``schemas``   the declared schema of every table (pandera)
 - ``data``      loads and validates the snapshot; the only door to the tables
 - ``names``     resolves a municipality from any name, Swedish name or code
@@ -17,8 +18,6 @@ Modules, one idea each:
 """
 
 __version__ = "0.1.0"
-
-DIVISION_YEAR = 2025
-"""Every table is harmonised to the municipal division in force on 1 January of this year."""
-EXPECTED_MUNICIPALITIES = 308
-"""Municipalities on that division."""
+# The municipal division and the number of municipalities are facts of the data, not of
+# the code: ``provenance.division()`` and ``provenance.municipality_count()`` read them from
+# data/datapackage.json.

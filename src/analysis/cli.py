@@ -1,7 +1,7 @@
 """The ``analysis`` command: one entry point, a sub-command per task.
 
-    analysis data build --source ../shared/reference   rebuild data/ from the reference files
-    analysis data check                                validate the snapshot, print a summary
+    analysis data build     rebuild data/ from data/raw and data/curated (no network, no ../shared)
+    analysis data check     validate the snapshot (schemas, rows, checksums), print a summary
 """
 
 from __future__ import annotations
@@ -29,20 +29,22 @@ def fail(message: str, code: int = 2) -> None:
 
 @data_app.command("build")
 def data_build(
-    source: Path = typer.Option(paths.REFERENCE_DIR, help="Folder of the official reference files."),
-    output: Path = typer.Option(paths.DATA_DIR, help="Where to write the snapshot."),
+    output: Path = typer.Option(paths.DATA_DIR, help="The data folder to rebuild (its raw/ and "
+                                "curated/ are the inputs)."),
+    raw_dir: Optional[Path] = typer.Option(None, "--raw", help="Raw inputs (default: OUTPUT/raw)."),
     sources_dir: Optional[Path] = typer.Option(
-        None, help="Folder of the source documents (default: 'sources' beside --source)."),
+        None, help="Folder of the source documents, to check the memberships' evidence "
+                   "(default: ../shared/sources beside the project, where it exists)."),
 ) -> None:
-    """Rebuild every table of the snapshot from the reference files (deterministic)."""
+    """Rebuild every table of the snapshot from data/raw and data/curated (deterministic)."""
     from .build import BuildError, build_snapshot
 
     try:
-        package = build_snapshot(source, output, sources_dir=sources_dir)
+        package = build_snapshot(raw_dir, output, sources_dir=sources_dir)
     except BuildError as exc:
         fail(str(exc))
     for res in package["resources"]:
-        typer.echo(f"{res['path']:<20} {res['rows']:>6} rows")
+        typer.echo(f"{res['path']:<24} {res['rows']:>6} rows")
         for step in res.get("transformations", []):
             typer.echo(f"    - {step}")
     typer.echo(f"wrote {output}")
@@ -51,16 +53,19 @@ def data_build(
 @data_app.command("check")
 def data_check(
     data_dir: Optional[Path] = typer.Option(None, help="Snapshot folder (default: data/)."),
+    sources_dir: Optional[Path] = typer.Option(
+        None, "--sources", help="Also check every membership's evidence against the source "
+                                "documents in this folder."),
 ) -> None:
-    """Validate the snapshot against its schemas and print a summary."""
+    """Validate the snapshot (schemas, row counts, checksums) and print a summary."""
     from .data import DataValidationError, check
 
     try:
-        summary = check(data_dir)
+        summary = check(data_dir, sources_dir=sources_dir)
     except DataValidationError as exc:
         fail(str(exc))
     for key, value in summary.items():
-        typer.echo(f"{key:<18} {value}")
+        typer.echo(f"{key:<22} {value}")
     typer.echo("snapshot valid")
 
 

@@ -12,6 +12,7 @@ so a warm report worker reads each file once; callers always get a copy.
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,11 +22,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from . import DIVISION_YEAR, EXPECTED_MUNICIPALITIES
+from . import provenance
 from .i18n import format_years
-from .paths import BOUNDARIES_FILE, TABLE_FILES, data_dir
+from .paths import BOUNDARIES_FILE, DATAPACKAGE_FILE, TABLE_FILES, data_dir
 from .schemas import FOREIGN_KEYS, SCHEMAS
-
 
 
 class DataValidationError(ValueError):
@@ -121,21 +121,75 @@ def validate_table(name: str, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         raise DataValidationError(_schema_message(exc, path)) from None
 
 
+def _check_shape(path: Path, text: str) -> None:
+    """Empty file, header only, or a row with more or fewer fields than the header."""
+    if not text.strip():
+        raise DataValidationError(f"{path}: empty file (no header, no rows)")
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows)
+    n_rows = 0
+    for n_rows, fields in enumerate(rows, start=1):
+        if len(fields) != len(header):
+            extra = len(fields) > len(header)
+            column = f"#{len(header) + 1}" if extra else header[len(fields)]
+            raise DataValidationError(_problem(
+                path, n_rows - 1, column, f"{len(fields)} fields where the header has "
+                f"{len(header)}" + (" (an extra field)" if extra else " (a field missing)")))
+    if n_rows == 0:
+        raise DataValidationError(f"{path}: header only, no data rows")
+
+
 def read_table(name: str, path: Path) -> pd.DataFrame:
     """Read and validate one CSV table of the snapshot (no cross-table checks)."""
     if not path.exists():
         raise DataValidationError(f"{path}: table '{name}' missing; run `analysis data build`")
     text = _decode(path)
+    _check_shape(path, text)
     raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     return validate_table(name, _convert(raw, SCHEMAS[name], path), path)
 
 
-def _check_relations(tables: dict[str, pd.DataFrame], folder: Path) -> None:
+def check_integrity(folder: Path) -> dict:
+    """Every file datapackage.json declares exists with the declared bytes, hash and rows.
+
+    This is what catches a value cut short (``17740`` saved as ``177``): the row still
+    passes its schema, but the file's sha256 no longer matches the one the build recorded.
+    """
+    try:
+        package = provenance.load_datapackage(folder)
+    except provenance.ProvenanceError as exc:
+        raise DataValidationError(str(exc)) from None
+    declared = {item["name"]: item for item in package["resources"]}
+    for name, file in {**TABLE_FILES, "boundaries": BOUNDARIES_FILE}.items():
+        path = folder / file
+        item = declared.get(name)
+        if item is None:
+            raise DataValidationError(f"{folder / DATAPACKAGE_FILE}: declares no resource "
+                                      f"{name!r} ({file}); run `analysis data build`")
+        if not path.exists():
+            raise DataValidationError(f"{path}: table '{name}' missing; run `analysis data build`")
+        if path.stat().st_size == 0:
+            raise DataValidationError(f"{path}: empty file (no header, no rows)")
+        digest = provenance.file_digest(path)
+        if digest != item["hash"]:
+            rows = None
+            if file.endswith(".csv"):
+                rows = max(_decode(path).count("\n") - 1, 0)
+            detail = (f"; it has {rows} rows, datapackage.json declares {item['rows']}"
+                      if rows is not None and rows != item["rows"] else "")
+            raise DataValidationError(
+                f"{path}: sha256 differs from the one datapackage.json records{detail}: the "
+                "file changed after the build (edit data/raw or data/curated and run "
+                "`analysis data build` instead)")
+    return package
+
+
+def _check_relations(tables: dict[str, pd.DataFrame], folder: Path, package: dict) -> None:
     municipalities = tables["municipalities"]
-    if len(municipalities) != EXPECTED_MUNICIPALITIES:
+    if len(municipalities) != package["municipalities"]:
         raise DataValidationError(
             f"{folder / TABLE_FILES['municipalities']}: {len(municipalities)} municipalities, "
-            f"expected {EXPECTED_MUNICIPALITIES} (the {DIVISION_YEAR} division)")
+            f"expected {package['municipalities']} (the {package['municipal_division']} division)")
     for table, keys in FOREIGN_KEYS.items():
         frame = tables[table]
         for column, ref_table, ref_column in keys:
@@ -155,6 +209,11 @@ def _check_relations(tables: dict[str, pd.DataFrame], folder: Path) -> None:
                 raise DataValidationError(
                     f"{folder / TABLE_FILES[table]}: year {year_value} lacks municipalities "
                     f"{', '.join(missing[:10])}" + (" …" if len(missing) > 10 else ""))
+    for name, frame in tables.items():
+        declared = next((r["rows"] for r in package["resources"] if r["name"] == name), None)
+        if len(frame) != declared:
+            raise DataValidationError(f"{folder / TABLE_FILES[name]}: {len(frame)} rows, "
+                                      f"datapackage.json declares {declared}")
 
 
 @dataclass(frozen=True)
@@ -165,12 +224,15 @@ class Snapshot:
     sources: pd.DataFrame
     partnerships: pd.DataFrame
     memberships: pd.DataFrame
+    indicators: pd.DataFrame
+    country_indicators: pd.DataFrame
+    mergers: pd.DataFrame
     folder: Path
 
 
 def _fingerprint(folder: Path) -> tuple:
     stats = []
-    for file in sorted(TABLE_FILES.values()):
+    for file in sorted([*TABLE_FILES.values(), BOUNDARIES_FILE, DATAPACKAGE_FILE]):
         path = folder / file
         st = path.stat() if path.exists() else None
         stats.append((file, st.st_size if st else -1, st.st_mtime_ns if st else -1))
@@ -179,8 +241,15 @@ def _fingerprint(folder: Path) -> tuple:
 
 @lru_cache(maxsize=4)
 def _load(folder: Path, fingerprint: tuple) -> Snapshot:
+    try:
+        package = provenance.load_datapackage(folder)
+    except provenance.ProvenanceError as exc:
+        raise DataValidationError(str(exc)) from None
+    # Schemas first: their messages name the row and column. The checksums then catch
+    # what a schema cannot see (a value cut short that is still a valid number).
     tables = {name: read_table(name, folder / file) for name, file in TABLE_FILES.items()}
-    _check_relations(tables, folder)
+    _check_relations(tables, folder, package)
+    check_integrity(folder)
     return Snapshot(folder=folder, **tables)
 
 
@@ -215,6 +284,21 @@ def sources(directory=None) -> pd.DataFrame:
     return load(directory).sources
 
 
+def indicators(directory=None) -> pd.DataFrame:
+    """Tidy indicators: code, indicator, period, year, value, unit, source_table, missing_reason."""
+    return load(directory).indicators
+
+
+def country_indicators(directory=None) -> pd.DataFrame:
+    """The whole country's value of each indicator and period (the tables' own SSS rows)."""
+    return load(directory).country_indicators
+
+
+def mergers(directory=None) -> pd.DataFrame:
+    """Merged municipalities: code, name, successor, date (the curated merger table)."""
+    return load(directory).mergers
+
+
 def population_years(directory=None) -> list[int]:
     return sorted(int(y) for y in load(directory).population["year"].unique())
 
@@ -223,11 +307,16 @@ def population_years(directory=None) -> list[int]:
 def _boundaries(path: Path, mtime_ns: int):
     import geopandas as gpd
 
-    shapes = gpd.read_file(path, layer="municipalities", engine="pyogrio")
+    try:
+        shapes = gpd.read_file(path, layer="municipalities", engine="pyogrio")
+    except Exception as exc:  # pyogrio raises its own DataSourceError/DataLayerError types
+        raise DataValidationError(f"{path}: cannot be read as a GeoPackage "
+                                  f"({str(exc).splitlines()[0]})") from None
     if shapes.crs is None:
         raise DataValidationError(f"{path}: no CRS recorded")
-    if shapes["code"].duplicated().any() or len(shapes) != EXPECTED_MUNICIPALITIES:
-        raise DataValidationError(f"{path}: expected {EXPECTED_MUNICIPALITIES} unique codes, "
+    expected = provenance.municipality_count(path.parent)
+    if shapes["code"].duplicated().any() or len(shapes) != expected:
+        raise DataValidationError(f"{path}: expected {expected} unique codes, "
                                   f"found {shapes['code'].nunique()} in {len(shapes)} rows")
     return shapes
 
@@ -246,22 +335,60 @@ def boundaries(directory=None, crs: str | None = "EPSG:3067"):
     return shapes.to_crs(crs) if crs else shapes
 
 
-def check(directory=None) -> dict:
-    """Validate everything and return a short summary (for ``analysis data check``)."""
+def check(directory=None, sources_dir=None) -> dict:
+    """Validate everything and return a short summary (for ``analysis data check``).
+
+    With ``sources_dir``, also check every membership's evidence against the documents.
+    """
     snap = load(directory)
     shapes = boundaries(directory, crs=None)
     years = population_years(directory)
+    if sources_dir is not None:
+        _check_evidence(snap, Path(sources_dir))
+    periods = provenance.indicator_periods(directory)
+    per_municipality = snap.indicators.groupby("code")["indicator"].nunique()
     return {
         "folder": str(snap.folder),
-        "division": DIVISION_YEAR,
+        "division": provenance.division(directory),
         "municipalities": len(snap.municipalities),
         "cities": int(snap.municipalities["is_city"].sum()),
         "population rows": len(snap.population),
         "population years": format_years(years),
         "jobs rows": len(snap.jobs),
         "jobs years": format_years(snap.jobs["year"].unique()),
+        "indicators": f"{len(periods)} ({', '.join(f'{k} {v[-1]}' for k, v in sorted(periods.items()))})",
+        "indicator rows": f"{len(snap.indicators)} ({int(snap.indicators['value'].isna().sum())} "
+                          f"missing with reason; {per_municipality.min()}–{per_municipality.max()} "
+                          "indicators per municipality)",
         "partnerships": len(snap.partnerships),
         "memberships": len(snap.memberships),
+        "mergers": len(snap.mergers),
         "boundary polygons": len(shapes),
         "boundaries CRS": shapes.crs.to_string(),
+        "evidence": "checked against " + str(sources_dir) if sources_dir else "not checked "
+                    "(give --sources)",
     }
+
+
+def _check_evidence(snap: Snapshot, sources_dir: Path) -> None:
+    """The memberships table against the documents (the same check the build makes)."""
+    import yaml
+
+    from .build import BuildError, check_evidence
+    from .paths import CURATED_DIR
+
+    curated = snap.folder / "curated" / "partnerships.yaml"
+    if not curated.exists():
+        curated = CURATED_DIR / "partnerships.yaml"
+    spec = yaml.safe_load(curated.read_text(encoding="utf-8"))
+    try:
+        check_evidence(spec, sources_dir, curated)
+    except BuildError as exc:
+        raise DataValidationError(str(exc)) from None
+    declared = {(i["partnership_id"], m["evidence"], str(i["source_lines"]))
+                for i in spec["partnerships"] for m in i["members"]}
+    held = set(zip(snap.memberships["partnership_id"], snap.memberships["evidence"],
+                   snap.memberships["source_lines"]))
+    if declared != held:
+        raise DataValidationError(f"{snap.folder / TABLE_FILES['memberships']}: differs from "
+                                  f"{curated}; run `analysis data build`")

@@ -19,16 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import DIVISION_YEAR
 from . import data as _data
-
-# Former municipalities that users may still type, mapped to their successor on the 2025
-# division: code -> (name, successor code, year the merger took effect).
-FORMER_MUNICIPALITIES = {
-    "588": ("Pertunmaa", "507", 2025),
-    "099": ("Honkajoki", "214", 2021),
-    "838": ("Tarvasjoki", "423", 2015),
-}
+from . import provenance as _provenance
 
 
 class UnknownMunicipalityError(LookupError):
@@ -74,6 +66,21 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
+def former_municipalities() -> dict[str, tuple[str, str, str]]:
+    """Merged municipalities users may still type: code -> (name, successor on the
+    snapshot's division, date of the merger), from the curated merger table."""
+    mergers = _data.mergers()
+    successor = dict(zip(mergers["code"], mergers["successor"]))
+    out = {}
+    for row in mergers.itertuples():
+        target, seen = row.successor, {row.code}
+        while target in successor and target not in seen:  # a successor merged later on
+            seen.add(target)
+            target = successor[target]
+        out[row.code] = (row.name, target, row.date)
+    return out
+
+
 @lru_cache(maxsize=4)
 def _index(fingerprint) -> tuple[dict[str, set[str]], dict[str, Municipality], dict[str, str]]:
     frame = _data.municipalities()
@@ -85,7 +92,7 @@ def _index(fingerprint) -> tuple[dict[str, set[str]], dict[str, Municipality], d
         for name in {muni.name_fi, muni.name_sv, muni.name_en}:
             keys.setdefault(normalise(name), set()).add(muni.code)
             label.setdefault(normalise(name), f"{name} {muni.code}")
-    for old_code, (name, successor, _year) in FORMER_MUNICIPALITIES.items():
+    for old_code, (name, successor, _date) in former_municipalities().items():
         keys.setdefault(normalise(name), set()).add(old_code)
         label.setdefault(normalise(name), f"{name} {old_code} (now {by_code[successor].name_fi})")
     return keys, by_code, label
@@ -97,10 +104,10 @@ def _lookup():
 
 
 def _former(code: str, by_code: dict[str, Municipality]) -> Municipality:
-    name, successor, year = FORMER_MUNICIPALITIES[code]
+    name, successor, date = former_municipalities()[code]
     target = by_code[successor]
-    note = (f"{name} ({code}) merged into {target.name_fi} ({target.code}) on 1 January {year}; "
-            f"on the {DIVISION_YEAR} division its figures are {target.name_fi}'s")
+    note = (f"{name} ({code}) merged into {target.name_fi} ({target.code}) on {date}; "
+            f"on the {_provenance.division()} division its figures are {target.name_fi}'s")
     return Municipality(target.code, target.name_fi, target.name_sv, target.name_en, note=note)
 
 
@@ -126,7 +133,7 @@ def resolve(query) -> Municipality:
         code = f"{int(query):03d}"
         if code in by_code:
             return by_code[code]
-        if code in FORMER_MUNICIPALITIES:
+        if code in former_municipalities():
             return _former(code, by_code)
         raise UnknownMunicipalityError(query, [])
     matches = keys.get(normalise(query), set())
@@ -135,7 +142,7 @@ def resolve(query) -> Municipality:
         raise UnknownMunicipalityError(query, [f"ambiguous: {names}"])
     if matches:
         code = next(iter(matches))
-        return _former(code, by_code) if code in FORMER_MUNICIPALITIES else by_code[code]
+        return _former(code, by_code) if code in former_municipalities() else by_code[code]
     raise UnknownMunicipalityError(query, suggest(query))
 
 

@@ -11,10 +11,13 @@ PROJECT_ROOT = Path(os.environ.get("ANALYSIS_PROJECT_ROOT", PACKAGE_DIR.parent.p
 
 DATA_DIR = Path(os.environ.get("ANALYSIS_DATA_DIR", PROJECT_ROOT / "data")).resolve()
 CURATED_DIR = PROJECT_ROOT / "data" / "curated"
+RAW_DIR = PROJECT_ROOT / "data" / "raw"
+MERGERS_FILE = "mergers.csv"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 
-# The official reference files and source documents sit beside the checkout.
+# The source documents (and the reference files the raw inputs were first copied from)
+# sit beside the checkout; the build itself reads only data/raw and data/curated.
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
 REFERENCE_DIR = SHARED_DIR / "reference"
 SOURCES_DIR = SHARED_DIR / "sources"
@@ -26,6 +29,9 @@ TABLE_FILES = {
     "sources": "sources.csv",
     "partnerships": "partnerships.csv",
     "memberships": "memberships.csv",
+    "indicators": "indicators.csv",
+    "country_indicators": "country_indicators.csv",
+    "mergers": "mergers.csv",
 }
 BOUNDARIES_FILE = "boundaries.gpkg"
 DATAPACKAGE_FILE = "datapackage.json"

@@ -414,6 +414,10 @@ class DataInputs:
             kind, arg = item
             if kind == "table":
                 value = self._frame_hash(getattr(self.snap, arg))
+            elif kind == "file" and arg == paths.DATAPACKAGE_FILE:
+                # What reports read from the package is its provenance (sources, years,
+                # periods), not the checksums of files whose rows are keyed separately.
+                value = _package_text_digest(self.folder / arg)
             elif kind == "file":
                 path = self.folder / arg
                 value = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
@@ -425,6 +429,15 @@ class DataInputs:
                 raise ValueError(f"unknown input kind {kind!r}")
             self._done[item] = value
         return self._done[item]
+
+
+def _package_text_digest(path: Path) -> str:
+    if not path.exists():
+        return "-"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    for item in package.get("resources", []):
+        item.pop("hash", None), item.pop("bytes", None)
+    return hashlib.sha256(json.dumps(package, sort_keys=True).encode()).hexdigest()
 
 
 def package_digest() -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 CODE = r"^\d{3}$"  # municipality codes are three-digit strings: "005", never 5
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # plausibility bounds, not the data's years
 
 
-def code(description: str = "Municipality code (2025 division), three digits", **kw) -> pa.Column:
+def code(description: str = "Municipality code (the snapshot's division), three digits", **kw) -> pa.Column:
     return pa.Column(str, pa.Check.str_matches(CODE), description=description, **kw)
 
 
@@ -126,8 +126,57 @@ MEMBERSHIPS = pa.DataFrameSchema(
         "status_date": text("Date of the status, where stated", nullable=True),
         "source_id": text("Source document"),
         "evidence": text("The word form naming the city in the source document"),
+        "source_lines": text("Line range of the document where the partnership and the city "
+                             "are named together (checked by the build against the document)",
+                             checks=pa.Check.str_matches(r"^\d+(-\d+)?$")),
     },
     unique=["partnership_id", "code"], strict=True, ordered=True, name="memberships",
+)
+
+PERIOD = r"^\d{4}(M(0[1-9]|1[0-2]))?$"  # a year "2025" or a month "2026M06"
+
+
+def indicator_columns() -> dict:
+    """The columns shared by the municipal and the whole-country indicator tables."""
+    from .pxweb import INDICATORS
+
+    return {
+        "indicator": text("Indicator name (see analysis.pxweb.INDICATORS)",
+                          checks=pa.Check.isin(sorted(INDICATORS))),
+        "period": text("Statistical period as the source gives it: a year, or a month "
+                       "(2026M06)", checks=pa.Check.str_matches(PERIOD)),
+        "year": year("Year of the period (for per-resident rates: the population of this "
+                     "year)"),
+        "value": pa.Column(float, nullable=True,
+                           description="Value; empty where the source gives none"),
+        "unit": text("Unit of the value (%, years, persons, EUR)"),
+        "source_table": text("Statistics Finland table id (StatFin PxWeb)"),
+        "missing_reason": text("Why the value is missing (the source's marker explained)",
+                               nullable=True),
+    }
+
+
+INDICATORS = pa.DataFrameSchema(
+    {"code": code(), **indicator_columns()},
+    checks=pa.Check(lambda df: df["value"].notna() != df["missing_reason"].notna(),
+                    element_wise=False, name="a value or a reason for its absence, not both"),
+    unique=["code", "indicator", "period"], strict=True, ordered=True, name="indicators",
+)
+
+COUNTRY_INDICATORS = pa.DataFrameSchema(
+    indicator_columns(),
+    unique=["indicator", "period"], strict=True, ordered=True, name="country_indicators",
+)
+
+MERGERS = pa.DataFrameSchema(
+    {
+        "code": code("Code of the municipality that was merged (abolished)", unique=True),
+        "name": text("Its Finnish name"),
+        "successor": code("Code of the municipality it was merged into"),
+        "date": text("Date the merger took effect (ISO)",
+                     checks=pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+    },
+    strict=True, ordered=True, name="mergers",
 )
 
 SCHEMAS = {
@@ -137,6 +186,9 @@ SCHEMAS = {
     "sources": SOURCES,
     "partnerships": PARTNERSHIPS,
     "memberships": MEMBERSHIPS,
+    "indicators": INDICATORS,
+    "country_indicators": COUNTRY_INDICATORS,
+    "mergers": MERGERS,
 }
 
 PRIMARY_KEYS = {
@@ -146,12 +198,16 @@ PRIMARY_KEYS = {
     "sources": ["source_id"],
     "partnerships": ["partnership_id"],
     "memberships": ["partnership_id", "code"],
+    "indicators": ["code", "indicator", "period"],
+    "country_indicators": ["indicator", "period"],
+    "mergers": ["code"],
 }
 
 FOREIGN_KEYS = {
     # table: [(column, referenced table, referenced column)]
     "population": [("code", "municipalities", "code")],
     "jobs": [("code", "municipalities", "code")],
+    "indicators": [("code", "municipalities", "code")],
     "partnerships": [("host_code", "municipalities", "code"), ("source_id", "sources", "source_id")],
     "memberships": [("code", "municipalities", "code"),
                     ("partnership_id", "partnerships", "partnership_id"),

@@ -405,8 +405,8 @@ def partnership_overlap(year=None, bounds=MID_SIZE_BOUNDS, cities_only: bool = T
 class Claim:
     """A published statement about a size class.
 
-    ``year`` is the population year the author could have used; ``count``, ``residents``
-    and ``jobs`` are the claimed figures (None when the claim gives none). ``approximate``
+    ``year`` (a property) is the population year the author could have used, derived from the
+    source document's date; ``count``, ``residents`` and ``jobs`` are the claimed figures (None when the claim gives none). ``approximate``
     figures ("about 1.1 million") are confirmed when the computed figure rounds to the
     claimed one at the claim's own precision (see :func:`rounds_to`); counts must match.
     """
@@ -414,17 +414,40 @@ class Claim:
     residents: int | None
     jobs: int | None
     bounds: tuple[int, ...]
-    year: int
     source_id: str
     text: str
     cities_only: bool = True
     approximate: tuple[str, ...] = field(default=("residents", "jobs"))
 
+    @property
+    def source_date(self) -> str:
+        sources = data.sources().set_index("source_id")
+        return str(sources.at[self.source_id, "date"])
+
+    @property
+    def year(self) -> int:
+        return year_available_at(self.source_date)
+
+
+# Statistics Finland publishes the final population of 31 December in the spring (by the
+# end of April) of the following year: a document dated in May–December of year Y could
+# use Y−1, one dated January–April only Y−2.
+POPULATION_PUBLISHED_MONTH = 4
+
+
+def year_available_at(date: str) -> int:
+    """The latest population year published by ``date`` ("2023-10" -> 2022)."""
+    year_text, _, month_text = str(date).partition("-")
+    month = int(month_text[:2]) if month_text else 12
+    latest = int(year_text) - 1 if month > POPULATION_PUBLISHED_MONTH else int(year_text) - 2
+    held = [y for y in data.population()["year"].unique() if y <= latest]
+    return int(max(held)) if held else latest
+
 
 GROWTH_CITIES_CLAIM = Claim(
     count=16, residents=1_100_000, jobs=500_000, bounds=MID_SIZE_BOUNDS,
-    # The release is of October 2023: the latest population then published was 31 Dec 2022.
-    year=2022, source_id="seinajoki-2023",
+    # The year checked follows from the release's date (see year_available_at).
+    source_id="seinajoki-2023",
     text="16 cities of 40 000–100 000 residents, with about 1.1 million residents and "
          "500 000 jobs")
 
