@@ -130,15 +130,14 @@ def test_refresh_adds_one_more_year(server, data_copy):
     assert meta["sha256"] == hashlib.sha256(body).hexdigest()
     assert meta["table_id"] == "11re" and meta["periods"] == ["2026"]
     assert meta["municipal_division"] == 2026 and meta["licence"] == "CC-BY-4.0"
-    assert meta["updated"] == "2026-04-01T05.00.00Z" and meta["retrieved"].endswith("Z")
+    assert meta["updated"] == "2026-04-01T05:00:00Z" and meta["retrieved"].endswith("Z")
     assert meta["url"] == server.base_url + "11re.px"
     query = {q["code"]: q["selection"]["values"] for q in meta["request"]["query"]}
     assert query["timeperiod_y"] == ["2026"] and query["Tiedot"] == ["vaerak-vaesto"]
     assert query["sukupuoli_9_20180101"] == ["SSS", "1", "2"]
     assert len(query["alue_23_20260101"]) == 309  # SSS + 308 municipalities
-    assert set(meta) == {"file", "publisher", "table_id", "title", "periods",
-                         "municipal_division", "route", "updated", "retrieved", "url",
-                         "request", "licence", "sha256"}
+    assert {"file", "publisher", "table_id", "title", "periods", "municipal_division", "route",
+            "updated", "retrieved", "url", "request", "licence", "sha256"} <= set(meta)
     doc = json.loads(body)
     rows = {(r["key"][0], r["key"][1]): int(r["values"][0]) for r in doc["data"]}
     for sex in ("SSS", "1", "2"):  # Finland = sum of municipalities in the new year
@@ -359,20 +358,26 @@ def test_default_rate_limit_without_config(server, data_copy):
     assert (client.limiter.max_calls, client.limiter.window) == (30, 10.0)
 
 
-def test_queries_split_by_area_below_max_values(server, data_copy):
-    server.config["maxValues"] = 500  # one year of 11re is 309 areas x 3 sexes = 927 cells
+def test_queries_split_by_period_below_max_values(server, data_copy):
+    server.config["maxValues"] = 1000  # one year of 11re is 309 areas x 3 sexes = 927 cells
     server.add_period("11re", "2026", "2025")
+    server.add_period("11re", "2027", "2025")
     result = rf.refresh(data_copy, client_for(server), build=noop_build)
     assert result.changed
-    assert server.too_many_values == 0 and server.max_cells_asked <= 500
+    assert server.too_many_values == 0 and server.max_cells_asked <= 1000
     assert len(server.requests("POST")) == 2
-    folder = data_copy / "raw" / "pxweb"
-    areas = set()
-    for part in (1, 2):
-        doc = json.loads((folder / f"11re_2026_part{part}.json").read_bytes())
-        areas |= {r["key"][0] for r in doc["data"]}
-        assert (folder / f"11re_2026_part{part}.meta.json").exists()
-    assert len(areas) == 309
+    for year in ("2026", "2027"):
+        meta = json.loads((data_copy / "raw" / "pxweb" / f"11re_{year}.meta.json").read_text())
+        assert meta["periods"] == [year]
+
+
+def test_period_larger_than_max_values_stops_before_fetching(server, data_copy):
+    server.config["maxValues"] = 500  # the build reads whole periods: no split by area
+    server.add_period("11re", "2026", "2025")
+    before = tree_hash(data_copy)
+    with pytest.raises(rf.RefreshError, match=r"table 11re: one period needs 927 cells"):
+        rf.refresh(data_copy, client_for(server), build=noop_build)
+    assert server.requests("POST") == [] and tree_hash(data_copy) == before
 
 
 def test_queries_pack_periods_up_to_max_values(server, data_copy):
@@ -425,3 +430,21 @@ def test_retry_after_is_honoured(server, data_copy):
     rf.refresh(data_copy, client_for(server), build=noop_build)
     posts = [t for t, *_ in server.requests("POST", "11re")]
     assert len(posts) == 2 and posts[1] - posts[0] >= 1.0
+
+
+def test_jobs_by_workplace_end_to_end_with_build(server, data_copy):
+    import pandas as pd
+
+    from analysis import data
+
+    server.add_period("115p", "2021", "2020")
+    old = pd.read_csv(data_copy / "jobs.csv", dtype={"code": str})
+    rf.refresh(data_copy, client_for(server), tables=["115p"])
+    data.check(data_copy)
+    jobs = pd.read_csv(data_copy / "jobs.csv", dtype={"code": str})
+    assert sorted(jobs["year"].unique()) == [2020, 2021]
+    assert jobs[jobs["year"] == 2020].reset_index(drop=True).equals(old)
+    fetched = {r["key"][0][2:]: int(r["values"][0]) for r in server.tables["115p"]["data"]
+               if r["key"][1] == "2021" and r["key"][0].startswith("KU")}
+    new = jobs[jobs["year"] == 2021].set_index("code")["jobs"].to_dict()
+    assert new == fetched

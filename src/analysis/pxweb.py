@@ -89,6 +89,12 @@ TABLES = {t.table_id: t for t in [
            "TYOTTOMATULK", "PITKAAIKAISTYOTTOMAT", "KASSASSA", "LOMAUTETTU", "LYHTYOVKO",
            "TYOLLISTETTYLOP", "TYOHARJOITTELULOP", "KOKEILULOP", "TVKOULUTUSLOP",
            "VALMENNUSLOP", "MTPPALVELUTLOP", "AVPAIKATLOPUSSA", "UUDETAVP")),
+    # Employment statistics, jobs by area of workplace (employed persons working in the
+    # area): rows for jobs.csv. Fetched by `analysis data refresh` with commuting, education
+    # and age eliminated (totals); no real response has been seen yet (the request and the
+    # codes are written from the API documentation, tested on a synthetic fixture).
+    Table("115p", "Jobs by workplace municipality (employed persons by area of workplace)",
+          "timeperiod_y", ("tyolliset",)),
 ]}
 
 

@@ -22,7 +22,6 @@ back-off (honouring ``Retry-After``), and puts a timeout on every call.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import re
 import shutil
@@ -36,11 +35,12 @@ from urllib.parse import urljoin
 
 import requests
 
+from .pxweb import MISSING_MARKERS, PSEUDO_MUNICIPALITIES
+
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PXWeb/api/v1/fi/StatFin/"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_CALLS, DEFAULT_TIME_WINDOW = 30, 10.0
 DEFAULT_MAX_VALUES = 100_000
-MISSING_MARKERS = frozenset({".", "..."})
 STAGING_NAME, BACKUP_NAME = ".refresh-staging", ".refresh-backup"
 ROUTE = "Statistics Finland PxWeb API v1, fetched by `analysis data refresh`"
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -71,6 +71,7 @@ class TableSpec:
     ``contents`` the content (``Tiedot``) value codes, i.e. the response's ``c`` columns.
     Dimensions not named here must be eliminable (the API then returns their total).
     ``since`` is the first period fetched when ``data/raw`` holds none of the table.
+    The build's parser for the same tables is :mod:`analysis.pxweb` (``pxweb.TABLES``).
     """
 
     table_id: str
@@ -81,7 +82,6 @@ class TableSpec:
     fixed: tuple[tuple[str, tuple[str, ...]], ...] = ()
     path: str = ""
     since: str | None = None
-    non_municipal_area_codes: frozenset[str] = frozenset()
     recorded: bool = True
 
     @property
@@ -115,8 +115,9 @@ TABLES: dict[str, TableSpec] = {spec.table_id: spec for spec in (
                   "pit_rpt_l_aste", "pt1_henkiloita", "pt2_henkiloita", "pt3_henkiloita",
                   "pt1_lapsia", "pt2_lapsia", "pt3_lapsia", "gini_bruttotu", "gini_tuotektu",
                   "yht_vai", "sts_vai", "mts_vai")),
-    # 12r5 (KEHA-keskus' employment service statistics) carries two KU codes that are not
-    # municipalities (KUJOU, KU199): they are kept in the raw file and skipped in the check.
+    # 12r5 (KEHA-keskus' employment service statistics) carries KU codes that name no
+    # municipality (KUJOU, and KU199 "municipality unknown", pxweb.PSEUDO_MUNICIPALITIES):
+    # they are kept in the raw file; the division check and the build skip them.
     TableSpec("12r5", "Unemployment and vacancies, monthly", "Alue",
               "timeperiod_m", (
                   "HAKIJALOPUSSA", "TYOTTOMATLOPUSSA", "TYOVOIMATK", "TYOTOSUUS",
@@ -124,8 +125,7 @@ TABLES: dict[str, TableSpec] = {spec.table_id: spec for spec in (
                   "TYOTTOMAT50", "TYOTTOMATSAIR", "TYOTTOMATULK", "PITKAAIKAISTYOTTOMAT",
                   "KASSASSA", "LOMAUTETTU", "LYHTYOVKO", "TYOLLISTETTYLOP", "TYOHARJOITTELULOP",
                   "KOKEILULOP", "TVKOULUTUSLOP", "VALMENNUSLOP", "MTPPALVELUTLOP",
-                  "AVPAIKATLOPUSSA", "UUDETAVP"),
-              non_municipal_area_codes=frozenset({"KU199"})),
+                  "AVPAIKATLOPUSSA", "UUDETAVP")),
     # Jobs by workplace municipality: employment statistics (työssäkäynti), table 115p
     # "Työssäkäynti alueittain (työpaikat alueella)". No recorded response exists; the
     # request follows the API documentation (area of workplace, years, employed = jobs;
@@ -390,29 +390,22 @@ def _codes(meta: dict) -> str:
 def query_bodies(plan: TablePlan, max_values: int) -> list[tuple[list[str], list[str], dict]]:
     """Split the request so that no call asks for more than ``max_values`` cells.
 
-    Periods are packed into one call while they fit; a single period too large for one call
-    is split by area. Returns (periods, areas, body) per call.
+    Periods are packed into one call while they fit. A call never splits one period (the
+    build reads each response file as a whole table for its periods: every municipality,
+    every column); a period too large for one call is an error. Returns (periods, areas,
+    body) per call.
     """
     spec = plan.spec
-    per_area = len(spec.contents)
+    per_period = len(spec.contents) * len(plan.area_values)
     for _code, values in spec.fixed:
-        per_area *= len(values)
-    per_period = per_area * len(plan.area_values)
-    chunks: list[tuple[list[str], list[str]]] = []
-    if per_period <= max_values:
-        step = max(1, max_values // per_period)
-        for i in range(0, len(plan.new), step):
-            chunks.append((plan.new[i:i + step], plan.area_values))
-    else:
-        if per_area > max_values:
-            raise RefreshError(f"table {spec.table_id}: one area alone needs {per_area} cells, "
-                               f"more than the API's maxValues={max_values}")
-        step = max_values // per_area
-        for period in plan.new:
-            for i in range(0, len(plan.area_values), step):
-                chunks.append(([period], plan.area_values[i:i + step]))
+        per_period *= len(values)
+    if per_period > max_values:
+        raise RefreshError(f"table {spec.table_id}: one period needs {per_period} cells, more "
+                           f"than the API's maxValues={max_values}; nothing was fetched")
+    step = max(1, max_values // per_period)
     out = []
-    for periods, areas in chunks:
+    for i in range(0, len(plan.new), step):
+        periods, areas = plan.new[i:i + step], plan.area_values
         selections = [(plan.area_code, areas), (spec.time, periods)]
         selections += [(code, list(values)) for code, values in spec.fixed]
         selections.append((plan.content_var, list(spec.contents)))
@@ -469,7 +462,7 @@ def check_response(plan: TablePlan, body: bytes, url: str, periods: list[str],
                     raise RefreshError(
                         f"table {tid}, variable {code!r}: unknown value {value!r} for "
                         f"{key[area_i]} {key[time_i]} (known missing-value markers: "
-                        f"{', '.join(sorted(MISSING_MARKERS))})")
+                        f"{' '.join(sorted(MISSING_MARKERS))})")
     except (KeyError, TypeError, AttributeError) as exc:
         raise RefreshError(f"table {tid}: the response from {url} is not PxWeb json ({exc!r})") from None
     stray = sorted(seen_periods - set(periods))
@@ -491,7 +484,7 @@ def check_division(plan: TablePlan, codes: set[str], municipalities: set[str],
                    expected: set[str] | None = None) -> None:
     """Stop when ``codes`` (3-digit) hold a code the snapshot does not know or lack one."""
     spec = plan.spec
-    unknown = sorted(codes - municipalities - {c[2:] for c in spec.non_municipal_area_codes})
+    unknown = sorted(codes - municipalities - set(PSEUDO_MUNICIPALITIES))
     gone = sorted((municipalities if expected is None else expected) - codes)
     if unknown or gone:
         parts = []
@@ -528,30 +521,25 @@ class RefreshResult:
     calls: int = 0
 
 
-def _file_stem(spec: TableSpec, periods: list[str], part: int | None) -> str:
+def _file_stem(spec: TableSpec, periods: list[str]) -> str:
     label = periods[0] if len(periods) == 1 else f"{periods[0]}-{periods[-1]}"
-    stem = f"{spec.table_id}_{label}" + (f"_part{part}" if part else "")
-    return _FILE_SAFE.sub("_", stem)
+    return _FILE_SAFE.sub("_", f"{spec.table_id}_{label}")
 
 
-def _sidecar(plan: TablePlan, file: str, periods: list[str], response: Response,
-             doc: dict, retrieved: str) -> dict:
-    meta = (doc.get("metadata") or [{}])[0] if isinstance(doc.get("metadata"), list) else {}
-    return {
-        "file": file,
-        "publisher": meta.get("source") or "Statistics Finland",
-        "table_id": plan.spec.table_id,
-        "title": meta.get("label") or plan.spec.title,
-        "periods": list(periods),
-        "municipal_division": division_year(plan.area_code),
-        "route": ROUTE,
-        "updated": meta.get("updated") or plan.updated,
-        "retrieved": retrieved,
-        "url": response.url,
-        "request": response.request,
-        "licence": "CC-BY-4.0",
-        "sha256": hashlib.sha256(response.body).hexdigest(),
-    }
+def _write_sidecar(plan: TablePlan, path: Path, response: Response, retrieved: str) -> dict:
+    """The sidecar, derived from the response by the build's own parser (``analysis.raw``)."""
+    from .pxweb import PxWebFormatError
+    from .raw import pxweb_sidecar
+
+    try:
+        meta = pxweb_sidecar(path, ROUTE, url=response.url, request=response.request,
+                             retrieved=retrieved)
+    except PxWebFormatError as exc:
+        raise RefreshError(str(exc).splitlines()[0]) from None
+    if meta["table_id"] != plan.spec.table_id:
+        raise RefreshError(f"{path.name}: read as table {meta['table_id']}, expected "
+                           f"{plan.spec.table_id}")
+    return meta
 
 
 def _default_build(raw: Path, output: Path) -> None:
@@ -612,17 +600,13 @@ def refresh(data_dir: Path, client: PxWebClient, tables: Iterable[str] | None = 
                      + (f" (part {index} of {len(calls)})" if len(calls) > 1 else ""))
                 response = client.query(plan.spec, body)
                 retrieved = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-                doc = check_response(plan, response.body, response.url, periods, areas,
+                check_response(plan, response.body, response.url, periods, areas,
                                      municipalities)
-                split_by_area = len(calls) > 1 and len({tuple(c[0]) for c in calls}) < len(calls)
-                stem = _file_stem(plan.spec, periods, index if split_by_area else None)
-                path = target / f"{stem}.json"
+                path = target / f"{_file_stem(plan.spec, periods)}.json"
                 if path.exists():
                     raise RefreshError(f"{path.name} already exists in data/raw/pxweb")
                 path.write_bytes(response.body)
-                sidecar = _sidecar(plan, path.name, periods, response, doc, retrieved)
-                (target / f"{stem}.meta.json").write_text(
-                    json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+                _write_sidecar(plan, path, response, retrieved)
                 result.files.append(f"raw/pxweb/{path.name}")
         echo("rebuilding the snapshot in the staging folder")
         (build or _default_build)(staging / "raw", staging)
