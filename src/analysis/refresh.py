@@ -685,7 +685,8 @@ def summary(result: RefreshResult) -> str:
         if result.stale_reports is None:
             lines.append("reports now stale: run `analysis render` (it re-renders what changed)")
         elif result.stale_reports:
-            lines.append(f"reports now stale ({len(result.stale_reports)}); run `analysis render`:")
+            lines.append(f"reports stale or not yet rendered ({len(result.stale_reports)}); "
+                         "run `analysis render`:")
             lines += [f"    {rel}" for rel in result.stale_reports[:20]]
             if len(result.stale_reports) > 20:
                 lines.append(f"    … and {len(result.stale_reports) - 20} more")
