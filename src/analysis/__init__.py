@@ -5,6 +5,7 @@ Modules, one idea each:
 - ``paths``     where things live (project root, data, notebooks, reports)
 - ``raw``       the official inputs in data/raw and their sidecars; ``pxweb`` reads PxWeb responses
 - ``build``     rebuilds the committed data snapshot from data/raw and data/curated
+- ``refresh``   newer figures from Statistics Finland's PxWeb API into data/raw, all or nothing
 - ``schemas``   the declared schema of every table (pandera)
 - ``data``      loads and validates the snapshot; the only door to the tables
 - ``names``     resolves a municipality from any name, Swedish name or code
