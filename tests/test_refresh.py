@@ -448,3 +448,13 @@ def test_jobs_by_workplace_end_to_end_with_build(server, data_copy):
                if r["key"][1] == "2021" and r["key"][0].startswith("KU")}
     new = jobs[jobs["year"] == 2021].set_index("code")["jobs"].to_dict()
     assert new == fetched
+
+
+def test_build_error_from_the_real_build_leaves_data_unchanged(server, data_copy):
+    server.add_period("11re", "2026", "2025")
+    row = next(r for r in server.tables["11re"]["data"] if r["key"] == ["SSS", "SSS", "2026"])
+    row["values"] = [str(int(row["values"][0]) + 1)]  # Finland no longer the sum of municipalities
+    before = tree_hash(data_copy)
+    with pytest.raises(rf.RefreshError, match=r"does not pass the build/check.*whole-country row"):
+        rf.refresh(data_copy, client_for(server))
+    assert tree_hash(data_copy) == before
