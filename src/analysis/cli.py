@@ -118,7 +118,7 @@ def render_command(
     keep_ipynb: bool = typer.Option(False, "--keep-ipynb", help="Keep executed notebooks beside the HTML."),
     lang: str = typer.Option("fi,en", "--lang", help="Languages, comma-separated."),
     all_municipalities: bool = typer.Option(
-        False, "--all-municipalities", help="Add a profile of every one of the 308 municipalities."),
+        False, "--all-municipalities", help="Add a profile of every municipality of the division."),
 ) -> None:
     """Render notebooks into HTML reports with an index (incremental: unchanged reports are skipped)."""
     import yaml
