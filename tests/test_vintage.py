@@ -85,3 +85,13 @@ def test_every_notebook_takes_the_new_year_as_latest(notebook, later_year_snapsh
     package = provenance.load_datapackage(folder)
     assert f"{package['municipal_division']} municipal division " \
            f"({package['municipalities']} municipalities)" in footer
+
+
+def test_readme_findings_are_the_data_s():
+    """README cites the figures the data gives today (regenerate with `analysis findings`)."""
+    from analysis import findings
+
+    readme = (paths.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    block = findings.markdown()
+    assert block in readme, "README's findings are stale: run `analysis findings --write README.md`"
+    assert "16 cities" in block and "confirmed" in block

@@ -69,6 +69,25 @@ def data_check(
     typer.echo("snapshot valid")
 
 
+@app.command("findings")
+def findings_command(
+    write: Optional[Path] = typer.Option(None, "--write", help="Replace the findings block of "
+                                         "this file (README.md) instead of printing it."),
+) -> None:
+    """README's findings, computed from the data (the block README cites)."""
+    from . import findings
+    from .data import DataValidationError
+
+    try:
+        if write:
+            findings.write(write)
+            typer.echo(f"wrote the findings block of {write}")
+        else:
+            typer.echo(findings.markdown())
+    except (DataValidationError, ValueError) as exc:
+        fail(str(exc))
+
+
 # ------------------------------------------------------------------ network (issue 5)
 # `analysis network export FILE` is defined below this line.
 @network_app.command("export")
