@@ -47,7 +47,14 @@ def test_default_parameters_all_six_outputs(tmp_path):
         assert (export / f"{name}.csv").exists()
     text = _text(nb)
     assert "25 jäsenkuntaa" in text and "40 jäsenyyttä" in text
-    assert "58,2\u00a0%" in text  # coverage of Finland's population, 2024
+    # Members' share of Finland's population in the latest year, recomputed from the tables.
+    from analysis import data
+
+    pop = data.population()
+    latest = pop[pop["year"] == pop["year"].max()]
+    share = latest[latest["code"].isin(data.memberships()["code"])]["population"].sum() \
+        / latest["population"].sum()
+    assert f"{100 * share:.1f}".replace(".", ",") + "\u00a0%" in text
     assert "Järvenpää" in text and "Lohja" in text  # class cities outside every partnership
     assert "Seutukaupunkiohjelma" in text  # the programme without members is named
     assert "Tietoja raportista" in text  # provenance footer

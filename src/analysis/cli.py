@@ -98,6 +98,25 @@ def data_refresh(
     typer.echo(rf.summary(result))
 
 
+@app.command("findings")
+def findings_command(
+    write: Optional[Path] = typer.Option(None, "--write", help="Replace the findings block of "
+                                         "this file (README.md) instead of printing it."),
+) -> None:
+    """README's findings, computed from the data (the block README cites)."""
+    from . import findings
+    from .data import DataValidationError
+
+    try:
+        if write:
+            findings.write(write)
+            typer.echo(f"wrote the findings block of {write}")
+        else:
+            typer.echo(findings.markdown())
+    except (DataValidationError, ValueError) as exc:
+        fail(str(exc))
+
+
 # ------------------------------------------------------------------ network (issue 5)
 # `analysis network export FILE` is defined below this line.
 @network_app.command("export")
@@ -147,7 +166,7 @@ def render_command(
     keep_ipynb: bool = typer.Option(False, "--keep-ipynb", help="Keep executed notebooks beside the HTML."),
     lang: str = typer.Option("fi,en", "--lang", help="Languages, comma-separated."),
     all_municipalities: bool = typer.Option(
-        False, "--all-municipalities", help="Add a profile of every one of the 308 municipalities."),
+        False, "--all-municipalities", help="Add a profile of every municipality of the division."),
 ) -> None:
     """Render notebooks into HTML reports with an index (incremental: unchanged reports are skipped)."""
     import yaml

@@ -14,6 +14,8 @@ key may be defined once only); a test fails when a key lacks a language. Noteboo
 
 from __future__ import annotations
 
+import re
+
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,7 +60,41 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **values) -> str:
         text = translations()[key][lang]
     except KeyError:
         raise KeyError(f"translation key {key!r} missing for {lang!r} in translations/") from None
+    wanted = set(_PLACEHOLDER.findall(text))
+    if wanted & VINTAGE_FIELDS.keys() - values.keys():
+        values = {**vintage(lang), **values}
     return text.format(**values) if values else text
+
+
+_PLACEHOLDER = re.compile(r"{(\w+)}")
+VINTAGE_FIELDS = {
+    "division": "the municipal division every table is on",
+    "municipalities": "the number of municipalities on it",
+    "partnership_sources": "the source documents' publishers and dates",
+    "city_title_year": "the year of the list of city titles",
+    "jobs_table": "the table the jobs figures come from",
+    "boundaries_year": "the year of the boundary file",
+}
+
+
+def vintage(lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """The data's vintage facts for source lines and footers, read from datapackage.json."""
+    from . import data, provenance
+
+    docs = data.sources()
+    municipality_sources = provenance.resource("municipalities")["sources"]
+    cities = next(s for s in municipality_sources if s["file"].startswith("raw/cities"))
+    jobs = provenance.resource("jobs")["sources"][0]
+    boundaries = provenance.resource("boundaries")["sources"][0]
+    return {
+        "division": str(provenance.division()),
+        "municipalities": str(provenance.municipality_count()),
+        "partnership_sources": "; ".join(
+            f"{getattr(row, f'short_{lang}')} {str(row.date)[:4]}" for row in docs.itertuples()),
+        "city_title_year": str(cities["data_year"]),
+        "jobs_table": str(jobs["original_table"]),
+        "boundaries_year": str(boundaries["data_year"]),
+    }
 
 
 def _missing(value) -> bool:

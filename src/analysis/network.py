@@ -31,7 +31,6 @@ from .sizeclass import MID_SIZE_BOUNDS
 
 PARTNERSHIP_PREFIX = "p:"
 EXPORT_FORMATS = (".graphml", ".gexf", ".csv")
-JOBS_YEAR = 2020  # the only year of the jobs table
 
 
 # -- node ids ------------------------------------------------------------------------------
@@ -138,10 +137,10 @@ def bipartite_graph(year=None, partnerships=None, bounds=MID_SIZE_BOUNDS) -> nx.
     Node ids: municipality code (``"743"``) and partnership id prefixed ``p:``
     (``"p:growth-cities"``). Municipality nodes (``kind="municipality"``, ``bipartite=0``):
     names fi/sv/en, region, ``is_city``, ``population`` in ``year`` (default latest),
-    ``jobs_2020``, size class for ``bounds`` (``size_band``, ``size_class_fi/_en``,
+    ``jobs`` with ``jobs_year``, size class for ``bounds`` (``size_band``, ``size_class_fi/_en``,
     ``in_size_class``) and ``groupings`` (number of partnerships). Partnership nodes
     (``kind="partnership"``, ``bipartite=1``): names, ``partnership_kind``, ``host_code``,
-    ``members`` and the members' combined ``population`` and ``jobs_2020``. Edges carry
+    ``members`` and the members' combined ``population`` and ``jobs`` (``jobs_year``). Edges carry
     ``role``, ``status``, ``status_date`` and ``source_id``. Only member municipalities are
     nodes; partnerships without members stay as isolated nodes.
     """
@@ -151,13 +150,14 @@ def bipartite_graph(year=None, partnerships=None, bounds=MID_SIZE_BOUNDS) -> nx.
     snap = data.load()
     munis = snap.municipalities.set_index("code")
     pop = snap.population[snap.population["year"] == year].set_index("code")["population"]
-    jobs = snap.jobs[snap.jobs["year"] == JOBS_YEAR].set_index("code")["jobs"]
+    jobs_year = int(snap.jobs["year"].max())  # the latest year the jobs table holds
+    jobs = snap.jobs[snap.jobs["year"] == jobs_year].set_index("code")["jobs"]
     bands = _size_bands(year, bounds)
     links = snap.memberships[snap.memberships["partnership_id"].isin(ids)]
     links = links.sort_values(["partnership_id", "code"])
 
     graph = nx.Graph(year=year, bounds=",".join(str(b) for b in bounds),
-                     partnerships=",".join(ids), jobs_year=JOBS_YEAR)
+                     partnerships=",".join(ids), jobs_year=jobs_year)
     parts = snap.partnerships.set_index("partnership_id")
     for pid in ids:  # partnerships first, in the order of partnerships.csv
         row = parts.loc[pid]
@@ -167,7 +167,8 @@ def bipartite_graph(year=None, partnerships=None, bounds=MID_SIZE_BOUNDS) -> nx.
                        name_en=row["name_en"], partnership_kind=row["kind"],
                        host_code=_native(row["host_code"]), members=len(codes),
                        population=int(pop.reindex(codes).sum()),
-                       jobs_2020=int(jobs.reindex(codes).sum()), population_year=year)
+                       jobs=int(jobs.reindex(codes).sum()), jobs_year=jobs_year,
+                       population_year=year)
     for code in sorted(links["code"].unique()):  # sorted: layouts do not depend on hashing
         m, band = munis.loc[code], bands.loc[code]
         graph.add_node(code, kind="municipality", bipartite=0, code=code, label=m["name_fi"],
@@ -175,7 +176,7 @@ def bipartite_graph(year=None, partnerships=None, bounds=MID_SIZE_BOUNDS) -> nx.
                        region_code=m["region_code"], region_fi=m["region_fi"],
                        region_en=m["region_en"], is_city=bool(m["is_city"]),
                        population=int(pop[code]), population_year=year,
-                       jobs_2020=int(jobs[code]), size_band=int(band["size_band"]),
+                       jobs=int(jobs[code]), jobs_year=jobs_year, size_band=int(band["size_band"]),
                        size_class_fi=band["size_class_fi"], size_class_en=band["size_class_en"],
                        in_size_class=bool(band["in_size_class"]))
     for link in links.itertuples():
@@ -246,7 +247,7 @@ def city_measures(graph) -> pd.DataFrame:
 def partnership_summary(graph) -> pd.DataFrame:
     """One row per partnership (also those without members): id, names, kind, host,
     ``members``, ``hosts``/``invited`` counts, ``population`` (combined, the graph's year),
-    ``jobs_2020`` and ``isolated`` (True where the source lists no member)."""
+    ``jobs``, ``jobs_year`` and ``isolated`` (True where the source lists no member)."""
     rows = []
     for node in partnership_nodes(graph):
         attrs = graph.nodes[node]
@@ -256,7 +257,7 @@ def partnership_summary(graph) -> pd.DataFrame:
             "name_en": attrs["name_en"], "kind": attrs["partnership_kind"],
             "host_code": attrs["host_code"], "members": attrs["members"],
             "invited": roles.count("invited"), "population": attrs["population"],
-            "population_year": attrs["population_year"], "jobs_2020": attrs["jobs_2020"],
+            "population_year": attrs["population_year"], "jobs": attrs["jobs"], "jobs_year": attrs["jobs_year"],
             "isolated": attrs["members"] == 0,
         })
     return pd.DataFrame(rows)

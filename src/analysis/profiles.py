@@ -40,7 +40,7 @@ def peer_years(year: int) -> list[int]:
 
 
 def _gap_note(years: list[int], lang: str) -> str | None:
-    """Subtitle naming the years missing inside the series' range (2023 in this snapshot),
+    """Subtitle naming the years missing inside the series' range (none today),
     derived from the data so that it disappears once a refresh fills them."""
     gaps = sorted(set(range(years[0], years[-1] + 1)) - set(years))
     return t("city.fig.gap", lang, year=format_years(gaps)) if gaps else None

@@ -89,6 +89,8 @@ SOURCES = pa.DataFrameSchema(
         "title_fi": text("Title, Finnish"),
         "title_en": text("Title, English (this project's translation)"),
         "publisher": text("Publisher"),
+        "short_fi": text("Publisher's short name for source lines, Finnish"),
+        "short_en": text("Publisher's short name for source lines, English"),
         "date": text("Date the document speaks of (ISO, as precise as stated)"),
         "language": text("Language of the document"),
     },

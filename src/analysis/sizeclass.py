@@ -7,8 +7,8 @@ class and one of exactly 100 000 is not. Only the standard all-Finland scheme
 (:data:`STANDARD_EDGES`) has an open-ended last class.
 
 ``cities_only`` keeps the municipalities that use the title *kaupunki* (city). The title
-is taken as it stood at the start of 2023 for every year, so the class history of
-"cities" follows today's cities back in time (all tables are on the 2025 division).
+is taken from the list the data holds for every year, so the class history of "cities"
+follows today's cities back in time (all tables are on one municipal division).
 
     >>> members(2022)["name_fi"].tolist()[:3]
     ['Pori', 'Kouvola', 'Joensuu']
@@ -243,10 +243,10 @@ def _memberships_by_code() -> pd.Series:
 
 
 def member_table(year=None, bounds=MID_SIZE_BOUNDS, cities_only: bool = True) -> pd.DataFrame:
-    """The class members with population change over 5 and 10 years, jobs (2020) and the
+    """The class members with population change over 5 and 10 years, jobs (latest jobs year) and the
     partnerships each belongs to (a list of ids, empty when none).
 
-    A change is missing (NaN) when the data lacks the earlier year (before 2000, or 2023).
+    A change is missing (NaN) when the data lacks the earlier year (before its first year).
     """
     frame = members(year, bounds, cities_only)
     year = frame.attrs["year"]
@@ -291,7 +291,7 @@ def class_positions(bounds=MID_SIZE_BOUNDS, cities_only: bool = True) -> pd.Data
 
 def class_history(bounds=MID_SIZE_BOUNDS, cities_only: bool = True) -> pd.DataFrame:
     """True where the municipality (index code) is in the class (first ≤ pop < last edge)
-    in the year (columns: every year the data holds; 2023 is not among them)."""
+    in the year (columns: every year the data holds)."""
     positions = class_positions(bounds, cities_only)
     n = len(positions.attrs["bounds"]) - 1
     out = (positions >= 0) & (positions < n)
@@ -303,7 +303,7 @@ def class_changes(bounds=MID_SIZE_BOUNDS, cities_only: bool = True) -> pd.DataFr
     """Entries to and exits from the class between consecutive years of the data.
 
     ``year`` is the first year the new state is seen; ``from_year`` the previous year in
-    the data (2022 for changes seen in 2024: the change happened in 2023 or 2024).
+    the data (were a year missing, the change could have happened in any year of the gap).
     ``direction`` says whether the municipality crossed the upper or the lower edge.
     """
     history = class_history(bounds, cities_only)

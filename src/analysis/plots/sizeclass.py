@@ -180,8 +180,8 @@ def _member_strip(ax, rows, edges, colors, partners, highlight, lang):
 
 def history_heatmap(bounds=sizeclass.MID_SIZE_BOUNDS, cities_only: bool = True,
                     lang: str = "fi", highlight: str | None = None):
-    """Municipality × year: below, in (each class its colour), above; 2023 is a hatched gap
-    because the data holds no population for it."""
+    """Municipality × year: below, in (each class its colour), above; a year missing inside
+    the range (none today) is drawn as a hatched gap."""
     edges = sizeclass.check_bounds(bounds)
     highlight = sizeclass.check_highlight(highlight)
     positions = sizeclass.class_positions(edges, cities_only)
