@@ -458,3 +458,12 @@ def test_build_error_from_the_real_build_leaves_data_unchanged(server, data_copy
     with pytest.raises(rf.RefreshError, match=r"does not pass the build/check.*whole-country row"):
         rf.refresh(data_copy, client_for(server))
     assert tree_hash(data_copy) == before
+
+
+def test_jobs_provenance_names_the_fetched_table(server, data_copy):
+    server.add_period("115p", "2021", "2020")
+    rf.refresh(data_copy, client_for(server), tables=["115p"])
+    package = json.loads((data_copy / "datapackage.json").read_text())
+    jobs = next(r for r in package["resources"] if r["name"] == "jobs")
+    assert [s["file"] for s in jobs["sources"]] == ["raw/pxweb/115p_2021.json", "raw/jobs_2020.csv"]
+    assert jobs["years"] == [2020, 2021]

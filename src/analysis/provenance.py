@@ -55,6 +55,8 @@ def table_inputs(inputs) -> dict[str, list[str]]:
     indicator_tables = {i.table_id for i in pxweb.INDICATORS.values()}
     api_population = [n for n, m in inputs.meta.items()
                       if n.startswith("pxweb/") and m["table_id"] == "11re"]
+    api_jobs = [n for n, m in inputs.meta.items()  # newer jobs years, from the refresh
+                if n.startswith("pxweb/") and m["table_id"] == "115p"]
     api_indicators = [n for n, m in inputs.meta.items()
                       if n.startswith("pxweb/") and m["table_id"] in indicator_tables]
     return {
@@ -62,7 +64,7 @@ def table_inputs(inputs) -> dict[str, list[str]]:
                            "central_localities.csv"],
         "population": sorted(api_population) + [build.POPULATION_11RE, build.POPULATION_LAYER,
                                                 build.POPULATION_THL],
-        "jobs": [build.JOBS_FILE],
+        "jobs": sorted(api_jobs, reverse=True) + [build.JOBS_FILE],
         "indicators": sorted(api_indicators),
         "country_indicators": sorted(api_indicators),
         "boundaries": [build.BOUNDARIES_TOPO],
