@@ -10,16 +10,11 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 from analysis import paths  # noqa: E402
 
-REFERENCE = paths.REFERENCE_DIR
-
 
 @pytest.fixture
 def snapshot_copy(tmp_path) -> Path:
     """A writable copy of the committed snapshot, for corrupting."""
     target = tmp_path / "data"
-    shutil.copytree(paths.DATA_DIR, target, ignore=shutil.ignore_patterns("curated"))
+    shutil.copytree(paths.DATA_DIR, target, ignore=shutil.ignore_patterns("curated", "raw"))
     return target
 
-
-needs_reference = pytest.mark.skipif(not REFERENCE.exists(),
-                                     reason="../shared/reference is not beside the checkout")
