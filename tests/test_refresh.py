@@ -6,7 +6,6 @@ Every test works on a copy of the data folder in tmp_path, never on data/.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import shutil
 import socket
@@ -20,38 +19,11 @@ from analysis import paths
 from analysis import refresh as rf
 from analysis.cli import app
 
-from pxweb_server import FIXTURES, RECORDED, FakePxWeb
+from pxweb_server import FakePxWeb
 
-HAS_RAW_BUILD = importlib.util.find_spec("analysis.pxweb") is not None  # the lead's raw build
 
 
 # ------------------------------------------------------------------ fixtures and helpers
-def _sidecar(path: Path, table_id: str, period: str) -> dict:
-    doc = json.loads(path.read_bytes())
-    area = next(c["code"] for c in doc["columns"] if c["code"].lower().startswith("alue"))
-    return {"file": path.name, "publisher": doc["metadata"][0]["source"], "table_id": table_id,
-            "title": doc["metadata"][0]["label"], "periods": [period],
-            "municipal_division": rf.division_year(area), "route": "test seed",
-            "updated": doc["metadata"][0]["updated"], "retrieved": None, "url": None,
-            "request": None, "licence": "CC-BY-4.0",
-            "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
-
-
-def seed_raw(folder: Path) -> None:
-    """Until data/raw exists in the project, give the copy the recorded responses + sidecars."""
-    target = folder / "raw" / "pxweb"
-    if target.is_dir() and any(target.glob("*.meta.json")):
-        return
-    target.mkdir(parents=True, exist_ok=True)
-    for tid, name in RECORDED.items():
-        if name.startswith("SYNTHETIC"):
-            continue  # jobs: the snapshot holds 2020 from a table, not from a PxWeb response
-        shutil.copyfile(FIXTURES / name, target / name)
-        period = name.rsplit("_", 1)[1].removesuffix(".json")
-        meta = _sidecar(target / name, tid, period)
-        (target / name.replace(".json", ".meta.json")).write_text(json.dumps(meta, indent=2))
-
-
 def tree_hash(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest()
                                          if p.is_file() else "dir")
@@ -67,7 +39,7 @@ def data_copy(tmp_path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(paths.DATA_DIR, target, ignore=shutil.ignore_patterns(
         rf.STAGING_NAME, rf.BACKUP_NAME))
-    seed_raw(target)
+    assert any((target / "raw" / "pxweb").glob("*.meta.json"))
     return target
 
 
@@ -153,7 +125,6 @@ def test_refresh_adds_one_more_year(server, data_copy):
     assert not again.changed and tree_hash(data_copy) == before
 
 
-@pytest.mark.skipif(not HAS_RAW_BUILD, reason="needs the build from data/raw (analysis.pxweb)")
 def test_refresh_end_to_end_with_build(server, data_copy):
     import pandas as pd
 
@@ -168,10 +139,8 @@ def test_refresh_end_to_end_with_build(server, data_copy):
     assert len(population[population["year"] == 2026]) == 308
 
 
-def test_cli_refresh_against_server(server, data_copy, monkeypatch):
+def test_cli_refresh_against_server(server, data_copy):
     server.add_period("11re", "2026", "2025")
-    if not HAS_RAW_BUILD:
-        monkeypatch.setattr(rf, "_default_build", noop_build)
     out = CliRunner().invoke(app, ["data", "refresh", "--base-url", server.base_url,
                                    "--data-dir", str(data_copy)])
     assert out.exit_code == 0, out.output
@@ -408,7 +377,6 @@ def test_leftover_staging_is_removed_but_leftover_backup_stops(server, data_copy
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not HAS_RAW_BUILD, reason="needs the build from data/raw (analysis.pxweb)")
 def test_new_year_is_the_latest_in_a_rendered_report(server, data_copy, tmp_path, monkeypatch):
     from analysis import render
 
