@@ -559,6 +559,8 @@ def build_partnerships(curated: Path, municipalities: pd.DataFrame, log: BuildLo
         host = item.get("host")
         partnership_rows.append({
             "partnership_id": pid, "name_fi": item["name_fi"], "name_en": item["name_en"],
+            **{f"{form}_{lang}": item[f"{form}_{lang}"] for form in ("short", "abbr")
+               for lang in ("fi", "en")},
             "kind": item["kind"], "host_code": by_name[host] if host else None,
             "date_stated": item.get("date_stated"), "date_note": item.get("date_note"),
             "source_id": item["source_id"],

@@ -150,3 +150,21 @@ def display_name(code: str, lang: str = "fi") -> str:
     """The municipality's name in ``lang`` (fi, sv or en)."""
     _, by_code, _ = _lookup()
     return by_code[code].name(lang)
+
+
+def partnership_name(pid: str, lang: str = "fi", form: str = "short") -> str:
+    """The one name of a partnership every report, figure and export uses.
+
+    ``form``: ``short`` (labels, tables, sentences), ``abbr`` (crowded axes) or ``full``
+    (the official name). The names are curated with the partnership, in
+    ``data/curated/partnerships.yaml``.
+
+        >>> partnership_name("c6", "en")
+        'C6 alliance'
+    """
+    from .params import check_lang
+
+    lang = check_lang(lang)
+    column = {"short": f"short_{lang}", "abbr": f"abbr_{lang}", "full": f"name_{lang}"}[form]
+    frame = _data.partnerships().set_index("partnership_id")
+    return str(frame.at[pid, column])

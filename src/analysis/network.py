@@ -431,15 +431,11 @@ def read_graphml(path) -> nx.Graph:
 
 # -- labels for reports ------------------------------------------------------------------------
 def short_name(pid: str, lang: str = "fi", very_short: bool = False) -> str:
-    """A short partnership name for figure labels (the translation table, else the full
-    name); ``very_short`` for crowded axes (heatmap, matrix)."""
-    key = f"net.{'abbr' if very_short else 'short'}.{pid}"
-    from .i18n import translations
+    """The partnership's short name (``very_short``: its abbreviation for crowded axes),
+    the same one every report uses (see :func:`analysis.names.partnership_name`)."""
+    from .names import partnership_name
 
-    if key in translations():
-        return t(key, lang)
-    parts = data.partnerships().set_index("partnership_id")
-    return parts.at[pid, "name_fi" if lang == "fi" else "name_en"]
+    return partnership_name(pid, lang, "abbr" if very_short else "short")
 
 
 def city_name(graph, code: str, lang: str = "fi") -> str:

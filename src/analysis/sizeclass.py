@@ -595,7 +595,9 @@ def city_title_year() -> int:
 
 
 def partnership_short_name(pid: str, lang: str) -> str:
-    return t(f"size.pship.{pid}", lang)
+    from .names import partnership_name
+
+    return partnership_name(pid, lang)
 
 
 def intro_text(year, bounds, cities_only, lang: str = "fi") -> str:

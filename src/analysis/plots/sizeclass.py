@@ -81,7 +81,9 @@ def _partner_codes(highlight: str | None) -> set[str]:
 
 
 def _partnership_name(pid: str, lang: str) -> str:
-    return t(f"size.pship.{pid}", lang)
+    from ..names import partnership_name
+
+    return partnership_name(pid, lang)
 
 
 def distribution(year=None, bounds=sizeclass.MID_SIZE_BOUNDS, cities_only: bool = True,
