@@ -21,7 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from . import DIVISION_YEAR, EXPECTED_MUNICIPALITIES
+from . import DIVISION_YEAR, EXPECTED_MUNICIPALITIES, readset
 from .i18n import format_years
 from .paths import BOUNDARIES_FILE, TABLE_FILES, data_dir
 from .schemas import FOREIGN_KEYS, SCHEMAS
@@ -186,37 +186,45 @@ def _load(folder: Path, fingerprint: tuple) -> Snapshot:
 
 def load(directory=None) -> Snapshot:
     """All tables, validated together. Cached; every DataFrame returned is a fresh copy."""
+    readset.note("table", "*")  # every table (the renderer expands "*"); accessors note their own
     folder = data_dir(directory)
     cached = _load(folder, _fingerprint(folder))
     return Snapshot(folder=folder, **{name: getattr(cached, name).copy() for name in TABLE_FILES})
 
 
 def municipalities(directory=None) -> pd.DataFrame:
-    return load(directory).municipalities
+    with readset.table("municipalities"):
+        return load(directory).municipalities
 
 
 def population(directory=None) -> pd.DataFrame:
-    return load(directory).population
+    with readset.table("population"):
+        return load(directory).population
 
 
 def jobs(directory=None) -> pd.DataFrame:
-    return load(directory).jobs
+    with readset.table("jobs"):
+        return load(directory).jobs
 
 
 def partnerships(directory=None) -> pd.DataFrame:
-    return load(directory).partnerships
+    with readset.table("partnerships"):
+        return load(directory).partnerships
 
 
 def memberships(directory=None) -> pd.DataFrame:
-    return load(directory).memberships
+    with readset.table("memberships"):
+        return load(directory).memberships
 
 
 def sources(directory=None) -> pd.DataFrame:
-    return load(directory).sources
+    with readset.table("sources"):
+        return load(directory).sources
 
 
 def population_years(directory=None) -> list[int]:
-    return sorted(int(y) for y in load(directory).population["year"].unique())
+    with readset.reading("column", "population", "year"):
+        return sorted(int(y) for y in load(directory).population["year"].unique())
 
 
 @lru_cache(maxsize=4)
@@ -234,6 +242,7 @@ def _boundaries(path: Path, mtime_ns: int):
 
 def boundaries(directory=None, crs: str | None = "EPSG:3067"):
     """Municipal polygons (2025 division) as a GeoDataFrame, by default in EPSG:3067."""
+    readset.note("file", BOUNDARIES_FILE)
     folder = data_dir(directory)
     path = folder / BOUNDARIES_FILE
     if not path.exists():

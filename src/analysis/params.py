@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 
-from . import data
+from . import data, readset
 from .i18n import LANGS, format_years
 from .names import UnknownMunicipalityError, resolve
 
@@ -23,7 +23,8 @@ def check_lang(lang) -> str:
 
 def check_year(year, table: str = "population") -> int:
     """A year the table holds (``None`` = the latest)."""
-    frame = data.population() if table == "population" else data.jobs()
+    with readset.reading("column", table, "year"):  # only which years exist
+        frame = data.population() if table == "population" else data.jobs()
     years = sorted(int(y) for y in frame["year"].unique())
     if year is None or year == "latest":
         return years[-1]
@@ -38,6 +39,7 @@ def check_year(year, table: str = "population") -> int:
 
 def check_municipality(name):
     """The municipality named (any language, or code); unknown names get suggestions."""
+    readset.note("table", "municipalities")  # the resolver caches its index of names
     try:
         return resolve(name)
     except UnknownMunicipalityError as exc:
@@ -64,3 +66,4 @@ def check_partnerships(ids) -> list[str]:
     if isinstance(ids, str):
         ids = [part.strip() for part in ids.split(",") if part.strip()]
     return [check_partnership(pid) for pid in ids]
+

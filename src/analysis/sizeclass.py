@@ -24,7 +24,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
-from . import data
+from . import data, readset
 from .i18n import check_lang, fmt_int, fmt_pct, fmt_signed, fmt_signed_pct, format_years, t
 from .params import ParameterError, check_partnership, check_year
 
@@ -182,7 +182,8 @@ def classify(year=None, bounds=None, cities_only: bool = False,
     cities_only = check_cities_only(cities_only)
     open_ended = (bounds is None) if open_ended is None else bool(open_ended)
     frame = _scope(cities_only)
-    pop = data.population()
+    with readset.rows("population", "year", [year]):
+        pop = data.population()
     pop = pop[pop["year"] == year].set_index("code")["population"]
     frame["population"] = frame["code"].map(pop).astype("int64")
     index = _class_index(frame["population"], edges, open_ended)
