@@ -320,6 +320,8 @@ def check_langs(langs: Iterable[str]) -> list[str]:
     """Languages in the order given, each once; none at all is an error, not a silent no-op."""
     out = []
     for lang in langs:
+        if isinstance(lang, str) and not lang.strip():
+            continue  # "fi," or ""
         lang = check_lang(lang.strip() if isinstance(lang, str) else lang)
         if lang not in out:
             out.append(lang)
@@ -516,7 +518,7 @@ def vintage(job: Job) -> dict[str, str]:
 
 
 # ================================================================== status
-STATUSES = ("ok", "stale", "failed", "extra")  # extra: not in the default set
+STATUSES = ("ok", "stale", "failed", "extra")  # extra: was in the default set, is no more
 
 
 def entry_status(rel: str, entry: dict, ctx: Context, default_rels: set[str] | None) -> tuple[str, str]:
@@ -526,7 +528,9 @@ def entry_status(rel: str, entry: dict, ctx: Context, default_rels: set[str] | N
     changed = what_changed(entry, ctx)
     if changed:
         return "stale", ", ".join(changed)
-    if default_rels is not None and rel not in default_rels:
+    # A report rendered on request (Pori in 2010) was never in the default set: it is not
+    # "no longer" in it. Only what the default set once held and dropped is extra.
+    if default_rels is not None and entry.get("in_default") and rel not in default_rels:
         return "extra", ""
     return "ok", ""
 
@@ -534,6 +538,8 @@ def entry_status(rel: str, entry: dict, ctx: Context, default_rels: set[str] | N
 def refresh_statuses(manifest: dict, ctx: Context, default_rels: set[str] | None) -> None:
     """Write each entry's current status into the manifest (the index shows it)."""
     for rel, entry in manifest["reports"].items():
+        if default_rels is not None and rel in default_rels:
+            entry["in_default"] = True
         entry["state"], entry["state_detail"] = entry_status(rel, entry, ctx, default_rels)
 
 
@@ -561,12 +567,16 @@ def stale_jobs(output: Path, ctx: Context | None = None) -> list[Job]:
     return jobs
 
 
-def prune(output: Path, keep: set[str]) -> list[str]:
-    """Remove every recorded report not in ``keep`` (HTML, figures, notebooks, entry)."""
+def prune(output: Path, default_set: set[str]) -> list[str]:
+    """Remove every report the default set held once and holds no more (HTML, figures,
+    executed notebooks, manifest entry). Reports rendered on request stay."""
     manifest = read_manifest(output)
     removed = []
-    for rel in sorted(set(manifest["reports"]) - keep):
-        entry = manifest["reports"].pop(rel)
+    for rel in sorted(set(manifest["reports"])):
+        entry = manifest["reports"][rel]
+        if not entry.get("in_default") or rel in default_set:
+            continue
+        del manifest["reports"][rel]
         _remove_report(output, rel, entry["lang"])
         removed.append(rel)
     write_manifest(output, manifest)
@@ -761,7 +771,7 @@ def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None
         default_set = default_rels()
     manifest = read_manifest(output, warn)
     recover(output, manifest)
-    refresh_statuses(manifest, ctx, default_set or None)
+    refresh_statuses(manifest, ctx, default_set)
     render_index.write(output, manifest)
     todo, unchanged = plan(jobs, output, force, with_code, ctx=ctx, manifest=manifest)
     outcomes = [Outcome(job, "unchanged") for job in unchanged]
@@ -790,7 +800,7 @@ def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None
         if previous_term is not None:
             signal.signal(signal.SIGTERM, previous_term)
         bar.close()
-        refresh_statuses(manifest, ctx, default_set or None)
+        refresh_statuses(manifest, ctx, default_set)
         write_manifest(output, manifest)
         render_index.write(output, manifest)
         lock.close()
@@ -890,7 +900,7 @@ def _record(manifest: dict, job: Job, result: dict, ctx: Context) -> Outcome:
         "notebook": job.notebook.stem, "notebook_path": str(job.notebook),
         "group": job.group, "lang": job.lang, "stem": job.stem,
         "params": job.params, "given": job.given, "reason": job.reason, "vintage": vintage(job),
-        "seconds": result["seconds"], "attempted": now,
+        "seconds": result["seconds"], "attempted": now, "in_default": previous.get("in_default"),
     }
     if result["status"] == "ok":
         reads = result.get("reads") or []
