@@ -357,7 +357,8 @@ def _wait_until(condition, what: str, limit: float = 120.0) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL, "terminal Ctrl-C"],
+                         ids=["SIGTERM", "SIGKILL", "terminal-Ctrl-C"])
 def test_killed_render_leaves_no_process_and_the_rerun_recovers(tmp_path, sig):
     out = tmp_path / "reports"
     tag = uuid.uuid4().hex
@@ -372,16 +373,23 @@ def test_killed_render_leaves_no_process_and_the_rerun_recovers(tmp_path, sig):
                     or proc.poll() is not None, "a report mid-render")
         assert proc.poll() is None, "the render finished before it could be interrupted"
         assert len(_tagged(tag)) >= 3  # render, worker(s), kernel(s)
-        os.kill(proc.pid, sig)  # what timeout / CI cancellation / systemctl stop send
+        if sig == "terminal Ctrl-C":  # a terminal signals its whole foreground group
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            os.kill(proc.pid, sig)  # what timeout / CI cancellation / systemctl stop send
         proc.wait()
         _wait_until(lambda: not _tagged(tag) and not _in_group(proc.pid),
                     "workers and kernels to exit")
     finally:
         for pid in _tagged(tag):  # never leave anything behind, even when the test fails
             os.kill(pid, signal.SIGKILL)
-    if sig == signal.SIGTERM:
-        assert proc.returncode == 130  # like Ctrl-C: manifest and index written
+    if sig != signal.SIGKILL:
+        assert proc.returncode == 130  # interrupted: manifest and index written
         assert (out / "index.html").exists()
+        # the reports already running finished (no worker or kernel got the signal)
+        manifest = json.loads((out / render.MANIFEST).read_text(encoding="utf-8"))
+        assert manifest["reports"], "no report finished"
+        assert all(e["status"] == "ok" for e in manifest["reports"].values()), manifest
     rerun = subprocess.run(args, env=env, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert (out / "index.html").exists() and (out / "cities/pori-609.html").exists()
