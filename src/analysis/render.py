@@ -9,13 +9,17 @@ Steps, in this order, so that bad input never costs a kernel or a file:
 
 1. **Validate** every job's parameters (:func:`validate`): names against the notebook's
    ``parameters`` cell (:func:`declared_parameters`), types against the defaults' types,
-   values through the library checks registered per notebook in :data:`SPECS`.
-2. **Hash** each job's inputs (:func:`input_key`) and skip those whose key is in the
-   manifest with their HTML on disk.
-3. **Execute and export** the rest in ``n_workers`` processes, each with one warm kernel
-   (:mod:`analysis.render_worker`).
-4. After each report, **write the manifest**; at the end (also after Ctrl-C) **write the
-   index** from the manifest and the files actually present (:mod:`analysis.render_index`).
+   values (defaults included) through the notebook's own library checks (:data:`SPECS`).
+2. **Lock** the output folder (:func:`lock_folder`), tidy what an interrupted run left
+   (:func:`recover`), compute every manifest entry's status afresh and write the index.
+3. **Key** each job (:func:`base_key`: notebook, parameters, languages, package, commit)
+   and skip those whose key matches the manifest, whose HTML is on disk and whose recorded
+   read set (:mod:`analysis.readset`) hashes as it did (:func:`what_changed`).
+4. **Execute and export** the rest in ``n_workers`` processes, each with one warm kernel
+   (:mod:`analysis.render_worker`), which returns each report's read set.
+5. After each report, **write the manifest**; at the end (also after Ctrl-C or SIGTERM)
+   **write the index** from the manifest and the files actually present
+   (:mod:`analysis.render_index`).
 """
 
 from __future__ import annotations
@@ -561,7 +565,8 @@ def stale_jobs(output: Path, ctx: Context | None = None) -> list[Job]:
         notebook = Path(entry.get("notebook_path", ""))
         if not notebook.is_file():
             continue  # nothing to render it from: --prune removes it
-        [job] = make_jobs(notebook, entry.get("params") or {}, [entry["lang"]],
+        # as the user gave them (the index shows these); they normalise to the same file
+        [job] = make_jobs(notebook, entry.get("given", entry.get("params")) or {}, [entry["lang"]],
                           reason=entry.get("reason", ""))
         jobs.append(job)
     return jobs
