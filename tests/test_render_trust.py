@@ -128,6 +128,29 @@ def test_data_errors_are_one_line_before_any_kernel(tmp_path, snapshot_copy, mon
     assert not out.exists()
 
 
+def test_broken_boundaries_are_one_line_before_any_kernel(tmp_path, snapshot_copy, monkeypatch,
+                                                          no_kernel):
+    gpkg = snapshot_copy / "boundaries.gpkg"
+    gpkg.write_bytes(gpkg.read_bytes()[:5000])  # a truncated copy
+    monkeypatch.setenv("ANALYSIS_DATA_DIR", str(snapshot_copy))
+    result = CliRunner().invoke(app, ["render", "city_profile", "--lang", "fi",
+                                      "--output", str(tmp_path / "out")])
+    _one_line_error(result, "boundaries.gpkg: cannot be read")
+
+
+def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    from analysis.render_worker import _atomic_write
+
+    def disk_full(self, *args, **kwargs):
+        Path.write_bytes(self, b"half")  # what a full disk leaves: a partial file
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        _atomic_write(tmp_path / "page.html", "<p>page</p>")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_equivalent_parameters_give_one_report_and_key():
     ctx = render.Context.now()
     jobs = [render.make_jobs("city_profile", {"city": city}, ["fi"])[0]
@@ -396,6 +419,40 @@ def test_killed_render_leaves_no_process_and_the_rerun_recovers(tmp_path, sig):
     assert (out / "en/cities/pori-609.html").exists()
     assert not (out / "_staging").exists() and not list(out.rglob("*.tmp"))
     assert not _tagged(tag)
+
+
+@pytest.mark.slow
+def test_two_renders_into_one_folder(tmp_path):
+    out = tmp_path / "reports"
+    tag = uuid.uuid4().hex
+    env = {**os.environ, "RENDER_TEST_TAG": tag}
+
+    def render_cmd(city, *extra):
+        return [str(ANALYSIS), "render", "partnership_profile", "-p", "partnership", city,
+                "--jobs", "1", "--output", str(out), *extra]
+
+    first = subprocess.Popen(render_cmd("growth-cities"), env=env, start_new_session=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_until(lambda: (out / "_staging").exists() or first.poll() is not None,
+                    "the first render mid-report")
+        assert first.poll() is None, "the first render finished too early"
+        refused = subprocess.run(render_cmd("c6"), env=env, capture_output=True, text=True)
+        waited = subprocess.run(render_cmd("c6", "--wait"), env=env, capture_output=True,
+                                text=True)
+        assert first.wait() == 0
+    finally:
+        for pid in _tagged(tag):
+            os.kill(pid, signal.SIGKILL)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.strip().splitlines() == [
+        f"error: another analysis render is writing into {out}; wait for it to finish "
+        "(or use --wait)"]
+    assert waited.returncode == 0, waited.stderr[-2000:]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for rel in ("partnerships/growth-cities.html", "en/partnerships/growth-cities.html",
+                "partnerships/c6.html", "en/partnerships/c6.html"):
+        assert f'href="{rel}"' in index, rel  # neither run's entries are lost
 
 
 @pytest.mark.slow

@@ -784,6 +784,12 @@ def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None
     for job in unchanged:  # reason may be new even when the HTML is not
         manifest["reports"][job.rel].update(reason=job.reason, group=job.group)
 
+    if todo:
+        try:
+            check_worker_data()
+        except BaseException:
+            lock.close()
+            raise
     n_workers = max(1, min(n_workers or max_workers(), max_workers(), len(todo) or 1))
     bar = tqdm(total=len(jobs), initial=len(unchanged), unit="report", disable=not progress,
                dynamic_ncols=True)
@@ -812,6 +818,23 @@ def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None
     order = {job.rel: i for i, job in enumerate(jobs)}
     outcomes.sort(key=lambda o: order.get(o.job.rel, 0))
     return Summary(outcomes, output, interrupted)
+
+
+def check_worker_data() -> None:
+    """Read what every worker loads at start (tables and boundaries), so that a broken
+    data file is one DataValidationError here rather than workers failing to start."""
+    from .paths import BOUNDARIES_FILE
+
+    data.load()
+    try:
+        data.boundaries()
+    except data.DataValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyogrio/GDAL errors on a damaged file
+        lines = [line for line in str(exc).splitlines() if line.strip()]
+        raise data.DataValidationError(
+            f"{data.data_dir() / BOUNDARIES_FILE}: cannot be read ({type(exc).__name__}: "
+            f"{lines[-1] if lines else ''}); run `analysis data build`") from None
 
 
 def _main_thread() -> bool:
