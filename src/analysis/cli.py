@@ -129,6 +129,7 @@ def network_export(
 ) -> None:
     """Write the city–partnership graph for Gephi, Cytoscape or a spreadsheet."""
     from . import network
+    from .data import DataValidationError
     from .params import ParameterError
 
     try:
@@ -137,8 +138,10 @@ def network_export(
                                  f"{', '.join(network.EXPORT_FORMATS)}")
         graph = network.bipartite_graph(year=year, partnerships=partnerships)
         written = network.export(graph, file)
-    except ParameterError as exc:
-        fail(str(exc))
+    except (ParameterError, DataValidationError) as exc:
+        fail(str(exc).strip().splitlines()[0])
+    except OSError as exc:  # the folder does not exist, is not writable, the disk is full
+        fail(f"cannot write {file}: {exc.strerror or exc}")
     cities = len(network.city_nodes(graph))
     typer.echo(f"{cities} municipalities, {len(network.partnership_nodes(graph))} partnerships, "
                f"{graph.number_of_edges()} memberships (population {graph.graph['year']})")
@@ -160,8 +163,15 @@ def render_command(
         None, "-y", "--parameters-file", help="YAML file of parameters, like papermill's -f."),
     list_only: bool = typer.Option(False, "--list", help="Print what would be rendered and why."),
     output: Path = typer.Option(paths.REPORTS_DIR, "--output", help="Output folder."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Parallel workers (default: cores)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1,
+                                       help="Parallel workers (default and maximum: cores)."),
     force: bool = typer.Option(False, "--force", help="Render even when nothing changed."),
+    stale: bool = typer.Option(False, "--stale", help="Render exactly the reports in the "
+                               "folder whose inputs changed."),
+    prune: bool = typer.Option(False, "--prune", help="Remove the reports the default set "
+                               "no longer holds."),
+    wait: bool = typer.Option(False, "--wait", help="If another render holds the folder, "
+                              "wait for it instead of exiting."),
     with_code: bool = typer.Option(False, "--with-code", help="Show the code cells in the HTML."),
     keep_ipynb: bool = typer.Option(False, "--keep-ipynb", help="Keep executed notebooks beside the HTML."),
     lang: str = typer.Option("fi,en", "--lang", help="Languages, comma-separated."),
@@ -169,34 +179,56 @@ def render_command(
         False, "--all-municipalities", help="Add a profile of every municipality of the division."),
 ) -> None:
     """Render notebooks into HTML reports with an index (incremental: unchanged reports are skipped)."""
-    import yaml
-
     from . import render
-    from .params import ParameterError
+    from .data import DataValidationError
+    from .params import ParameterError, load_parameters_file
 
-    try:  # everything is validated before any kernel starts or any file is written
-        langs = [part.strip() for part in lang.split(",") if part.strip()]
+    # Everything is validated before any kernel starts or any file is written; data errors
+    # (a broken snapshot) are one line too.
+    try:
+        output = render.check_output(output)
+        langs = render.check_langs(lang.split(","))
         params: dict = {}
         if parameters_file is not None:
-            try:
-                params.update(yaml.safe_load(parameters_file.read_text(encoding="utf-8")) or {})
-            except (OSError, yaml.YAMLError) as exc:
-                raise ParameterError(f"cannot read {parameters_file}: {exc}") from None
+            params.update(load_parameters_file(parameters_file))
         params.update(_pairs(ctx.args))
-        if notebook is None:
+        if (stale or prune) and (notebook or params):
+            raise ParameterError("--stale and --prune work on the whole folder; give no NOTEBOOK")
+        if jobs is not None and jobs > render.max_workers():
+            typer.echo(f"--jobs {jobs}: this machine has {render.max_workers()} cores; "
+                       f"using {render.max_workers()}", err=True)
+            jobs = render.max_workers()
+        default_set = render.default_rels(all_municipalities)
+        if stale:
+            job_list = render.stale_jobs(output)
+        elif prune:
+            job_list = []
+        elif notebook is None:
             if params:
                 raise ParameterError("-p/-y need a NOTEBOOK; the default set uses each "
                                      "notebook's own parameters")
             job_list = render.default_jobs(langs, all_municipalities)
         else:
             job_list = render.make_jobs(notebook, params, langs)
-    except (ParameterError, LookupError) as exc:
-        fail(str(exc))
-    if list_only:
-        typer.echo(render.describe(job_list, output, force, with_code))
-        return
-    summary = render.run(job_list, output, jobs, force=force, with_code=with_code,
-                         keep_ipynb=keep_ipynb)
+        if list_only:
+            typer.echo(render.describe(job_list, output, force, with_code))
+            return
+        if prune:
+            output.mkdir(parents=True, exist_ok=True)
+            lock = render.lock_folder(output, wait)
+            removed = render.prune(output, default_set or set())
+            lock.close()
+            for rel in removed:
+                typer.echo(f"removed {rel}")
+            typer.echo(f"{len(removed)} reports removed")
+            return
+        summary = render.run(job_list, output, jobs, force=force, with_code=with_code,
+                             keep_ipynb=keep_ipynb, default_set=default_set, wait=wait,
+                             warn=lambda message: typer.echo(message, err=True))
+    except (ParameterError, LookupError, DataValidationError, render.FolderBusy) as exc:
+        fail(str(exc).strip().splitlines()[0] if isinstance(exc, DataValidationError) else str(exc))
+    except OSError as exc:  # a full disk, a folder made read-only mid-run
+        fail(f"{exc.strerror or exc}: {exc.filename or output}")
     typer.echo(render.summary_table(summary))
     raise typer.Exit(summary.exit_code)
 

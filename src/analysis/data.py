@@ -22,7 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from . import provenance
+from . import provenance, readset
 from .i18n import format_years
 from .paths import BOUNDARIES_FILE, DATAPACKAGE_FILE, TABLE_FILES, data_dir
 from .schemas import FOREIGN_KEYS, SCHEMAS
@@ -255,52 +255,63 @@ def _load(folder: Path, fingerprint: tuple) -> Snapshot:
 
 def load(directory=None) -> Snapshot:
     """All tables, validated together. Cached; every DataFrame returned is a fresh copy."""
+    readset.note("table", "*")  # every table (the renderer expands "*"); accessors note their own
     folder = data_dir(directory)
     cached = _load(folder, _fingerprint(folder))
     return Snapshot(folder=folder, **{name: getattr(cached, name).copy() for name in TABLE_FILES})
 
 
 def municipalities(directory=None) -> pd.DataFrame:
-    return load(directory).municipalities
+    with readset.table("municipalities"):
+        return load(directory).municipalities
 
 
 def population(directory=None) -> pd.DataFrame:
-    return load(directory).population
+    with readset.table("population"):
+        return load(directory).population
 
 
 def jobs(directory=None) -> pd.DataFrame:
-    return load(directory).jobs
+    with readset.table("jobs"):
+        return load(directory).jobs
 
 
 def partnerships(directory=None) -> pd.DataFrame:
-    return load(directory).partnerships
+    with readset.table("partnerships"):
+        return load(directory).partnerships
 
 
 def memberships(directory=None) -> pd.DataFrame:
-    return load(directory).memberships
+    with readset.table("memberships"):
+        return load(directory).memberships
 
 
 def sources(directory=None) -> pd.DataFrame:
-    return load(directory).sources
+    with readset.table("sources"):
+        return load(directory).sources
 
 
 def indicators(directory=None) -> pd.DataFrame:
     """Tidy indicators: code, indicator, period, year, value, unit, source_table, missing_reason."""
-    return load(directory).indicators
+    with readset.table("indicators"):
+        return load(directory).indicators
 
 
 def country_indicators(directory=None) -> pd.DataFrame:
     """The whole country's value of each indicator and period (the tables' own SSS rows)."""
-    return load(directory).country_indicators
+    with readset.table("country_indicators"):
+        return load(directory).country_indicators
 
 
 def mergers(directory=None) -> pd.DataFrame:
     """Merged municipalities: code, name, successor, date (the curated merger table)."""
-    return load(directory).mergers
+    with readset.table("mergers"):
+        return load(directory).mergers
 
 
 def population_years(directory=None) -> list[int]:
-    return sorted(int(y) for y in load(directory).population["year"].unique())
+    with readset.reading("column", "population", "year"):
+        return sorted(int(y) for y in load(directory).population["year"].unique())
 
 
 @lru_cache(maxsize=4)
@@ -323,6 +334,7 @@ def _boundaries(path: Path, mtime_ns: int):
 
 def boundaries(directory=None, crs: str | None = "EPSG:3067"):
     """Municipal polygons (2025 division) as a GeoDataFrame, by default in EPSG:3067."""
+    readset.note("file", BOUNDARIES_FILE)
     folder = data_dir(directory)
     path = folder / BOUNDARIES_FILE
     if not path.exists():

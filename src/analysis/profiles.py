@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import data, sizeclass
+from . import data, readset, sizeclass
 from .i18n import (check_lang, fmt_date, fmt_float, fmt_int, fmt_pct, fmt_signed, fmt_signed_pct,
                    format_years, t)
 from .names import resolve
@@ -116,7 +116,8 @@ def city_profile(city, year=None) -> CityProfile:
     muni = check_municipality(city)
     year = check_year(year)
     code = muni.code
-    wide = sizeclass.population_wide()
+    with readset.rows("population", "code", [code]):
+        wide = sizeclass.population_wide()
     series = wide.loc[code].dropna().astype(int)
     classes = sizeclass.classify(year, bounds=None, cities_only=False)
     classes = classes.sort_values("population", ascending=False).reset_index(drop=True)
@@ -306,10 +307,11 @@ def peer_table(prof: CityProfile, lang: str) -> pd.DataFrame:
     peers = prof.class_members.copy()
     peers["distance"] = (np.log(peers["population"]) - np.log(prof.population)).abs()
     peers = peers.nsmallest(PEERS_SHOWN, "distance").sort_values("population", ascending=False)
-    wide = sizeclass.population_wide()
+    years = peer_years(prof.year)
+    with readset.rows("population", "year", years):  # only the columns of these years are used
+        wide = sizeclass.population_wide()
     jobs = data.jobs().set_index("code")["jobs"]
     memberships = data.memberships().groupby("code")["partnership_id"].nunique()
-    years = peer_years(prof.year)
     frame = pd.DataFrame({
         t("col.municipality", lang): [("► " if c == prof.code else "") + n for c, n in
                                       zip(peers["code"], peers[f"name_{lang}"])],
@@ -377,7 +379,8 @@ def partnership_profile(partnership, year=None) -> PartnershipProfile:
     members = mine[["code", "role", "status", "status_date"]].join(classes, on="code")
     members["jobs"] = members["code"].map(jobs)
     members = members.sort_values("population", ascending=False).reset_index(drop=True)
-    wide = sizeclass.population_wide()
+    with readset.rows("population", "code", members["code"]):  # the members' series only
+        wide = sizeclass.population_wide()
     series = wide.loc[members["code"]].sum() if len(members) else pd.Series(dtype=float)
     finland_pop = int(classes["population"].sum())
     totals = {"n": len(members), "population": int(members["population"].sum()),

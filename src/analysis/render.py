@@ -9,13 +9,17 @@ Steps, in this order, so that bad input never costs a kernel or a file:
 
 1. **Validate** every job's parameters (:func:`validate`): names against the notebook's
    ``parameters`` cell (:func:`declared_parameters`), types against the defaults' types,
-   values through the library checks registered per notebook in :data:`SPECS`.
-2. **Hash** each job's inputs (:func:`input_key`) and skip those whose key is in the
-   manifest with their HTML on disk.
-3. **Execute and export** the rest in ``n_workers`` processes, each with one warm kernel
-   (:mod:`analysis.render_worker`).
-4. After each report, **write the manifest**; at the end (also after Ctrl-C) **write the
-   index** from the manifest and the files actually present (:mod:`analysis.render_index`).
+   values (defaults included) through the notebook's own library checks (:data:`SPECS`).
+2. **Lock** the output folder (:func:`lock_folder`), tidy what an interrupted run left
+   (:func:`recover`), compute every manifest entry's status afresh and write the index.
+3. **Key** each job (:func:`base_key`: notebook, parameters, languages, package, commit)
+   and skip those whose key matches the manifest, whose HTML is on disk and whose recorded
+   read set (:mod:`analysis.readset`) hashes as it did (:func:`what_changed`).
+4. **Execute and export** the rest in ``n_workers`` processes, each with one warm kernel
+   (:mod:`analysis.render_worker`), which returns each report's read set.
+5. After each report, **write the manifest**; at the end (also after Ctrl-C or SIGTERM)
+   **write the index** from the manifest and the files actually present
+   (:mod:`analysis.render_index`).
 """
 
 from __future__ import annotations
@@ -28,12 +32,10 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
-import pandas as pd
 
-from . import data, paths
+from . import data, paths, readset
 from .names import slug
 from .params import ParameterError, check_lang, check_municipality, check_partnership, check_year
 
@@ -48,12 +50,14 @@ PIPELINE_PARAMS = ("lang", "export_dir", "export_href")
 # ================================================================== notebook registry
 @dataclass(frozen=True)
 class NotebookSpec:
-    """What the pipeline knows about one notebook.
+    """What the pipeline knows about one notebook: how to name its report and how to check
+    its parameters. What it *reads* is not declared here: it is recorded while it runs
+    (:mod:`analysis.readset`), so a notebook without a spec is cached just as correctly.
 
-    ``validate`` turns given parameters into normalised ones (raising ParameterError);
-    ``path`` gives the report's file (without language prefix or suffix) from normalised
-    parameters, ``identity`` names the parameters already in that path; ``inputs`` lists
-    the data slices the report reads (see :class:`DataInputs`); ``accepts`` widens the type
+    ``validate`` turns the full parameters (the notebook's defaults overlaid by the given
+    ones) into normalised ones (raising ParameterError) with the same library checks the
+    notebook runs; ``path`` gives the report's file (without language prefix or suffix),
+    ``identity`` names the parameters already in that path; ``accepts`` widens the type
     check for parameters whose default has a narrower type (a city given as a code number).
     """
 
@@ -61,67 +65,36 @@ class NotebookSpec:
     group: str  # analyses | partnerships | cities
     validate: Callable[[dict], dict]
     path: Callable[[dict], str]
-    inputs: Callable[[dict], list[tuple]]
     identity: tuple[str, ...] = ()
     accepts: dict[str, tuple[type, ...]] = field(default_factory=dict)
-    tables: tuple[str, ...] = ("municipalities", "population", "jobs", "memberships")
-
-
-ALL_DATA = [("table", "municipalities"), ("table", "population"), ("table", "jobs"),
-            ("table", "sources"), ("table", "partnerships"), ("table", "memberships"),
-            ("file", paths.BOUNDARIES_FILE), ("file", paths.DATAPACKAGE_FILE)]
-# Read by every report: names, the membership facts, the footer's data vintage, the maps.
-COMMON = [("table", "municipalities"), ("table", "sources"), ("table", "partnerships"),
-          ("table", "memberships"), ("table", "jobs"), ("file", paths.BOUNDARIES_FILE),
-          ("file", paths.DATAPACKAGE_FILE)]
-
-
-def _members(pid: str) -> list[str]:
-    frame = data.memberships()
-    return sorted(frame.loc[frame["partnership_id"] == pid, "code"])
 
 
 def _validate_city(p: dict) -> dict:
-    muni = check_municipality(p.get("city", "Seinäjoki"))
-    return {**p, "city": muni.code, "year": check_year(p.get("year"))}
+    return {**p, "city": check_municipality(p.get("city")).code, "year": check_year(p.get("year"))}
 
 
 def _validate_partnership(p: dict) -> dict:
-    return {**p, "partnership": check_partnership(p.get("partnership", "growth-cities")),
+    return {**p, "partnership": check_partnership(p.get("partnership")),
             "year": check_year(p.get("year"))}
 
 
 def _validate_size_classes(p: dict) -> dict:
     from . import sizeclass
 
-    out = dict(p)
-    if "year" in p:
-        out["year"] = check_year(p["year"])
-    if "bounds" in p:
-        out["bounds"] = list(sizeclass.check_bounds(p["bounds"]))
-    if p.get("highlight"):
-        out["highlight"] = check_partnership(p["highlight"])
-    return out
+    out = sizeclass.check_params(p.get("year"), p.get("bounds"), p.get("cities_only", True),
+                                 p.get("highlight"))
+    return {**p, **out, "bounds": list(out["bounds"])}
 
 
 def _validate_network(p: dict) -> dict:
-    from . import sizeclass
-    from .params import check_partnerships
+    from . import network
 
-    out = dict(p)
-    if "year" in p:
-        out["year"] = check_year(p["year"])
-    if "partnerships" in p:
-        out["partnerships"] = check_partnerships(p["partnerships"])
-    if "size_bounds" in p:
-        out["size_bounds"] = list(sizeclass.check_bounds(p["size_bounds"]))
-    return out
-
-
-def _peer_years(year: int) -> list[int]:
-    from .profiles import peer_years
-
-    return peer_years(year)
+    out = network.check_parameters(year=p.get("year"), partnerships=p.get("partnerships"),
+                                   size_bounds=p.get("size_bounds"),
+                                   layout_seed=p.get("layout_seed", 1),
+                                   highlight_city=p.get("highlight_city", ""))
+    out.pop("lang")
+    return {**p, **out, "size_bounds": list(out["size_bounds"])}
 
 
 def _city_path(p: dict) -> str:
@@ -131,29 +104,20 @@ def _city_path(p: dict) -> str:
 
 SPECS: dict[str, NotebookSpec] = {
     spec.name: spec for spec in [
-        NotebookSpec(
-            "city_profile", "cities", _validate_city, _city_path, identity=("city",),
-            accepts={"city": (str, int), "year": (int, str, type(None))},
-            # Its own series (the chart over time), every municipality in the profile year
-            # (national distribution, class peers), and the common tables.
-            inputs=lambda p: COMMON + [("population_of", (p["city"],))] + [
-                ("population_in", y) for y in _peer_years(p["year"])]),
-        NotebookSpec(
-            "partnership_profile", "partnerships", _validate_partnership,
-            lambda p: f"partnerships/{p['partnership']}", identity=("partnership",),
-            accepts={"year": (int, str, type(None))},
-            # The members' series (combined population over time), every municipality in
-            # the profile year (members' size classes), and the common tables.
-            inputs=lambda p: COMMON + [("population_of", tuple(_members(p["partnership"]))),
-                                       ("population_in", p["year"])]),
+        NotebookSpec("city_profile", "cities", _validate_city, _city_path, identity=("city",),
+                     accepts={"city": (str, int), "year": (int, str, type(None))}),
+        NotebookSpec("partnership_profile", "partnerships", _validate_partnership,
+                     lambda p: f"partnerships/{p['partnership']}", identity=("partnership",),
+                     accepts={"year": (int, str, type(None))}),
         NotebookSpec("size_classes", "analyses", _validate_size_classes,
-                     lambda p: "analyses/size-classes", inputs=lambda p: ALL_DATA,
+                     lambda p: "analyses/size-classes",
                      accepts={"year": (int, str, type(None)), "bounds": (list, str, tuple),
                               "highlight": (str, type(None))}),
         NotebookSpec("partnership_network", "analyses", _validate_network,
-                     lambda p: "analyses/partnership-network", inputs=lambda p: ALL_DATA,
+                     lambda p: "analyses/partnership-network",
                      accepts={"year": (int, str, type(None)), "partnerships": (list, str, type(None)),
-                              "size_bounds": (list, str, tuple)}),
+                              "size_bounds": (list, str, tuple),
+                              "highlight_city": (str, int, type(None))}),
     ]
 }
 
@@ -163,8 +127,7 @@ def spec_for(notebook: Path) -> NotebookSpec:
     if notebook.stem in SPECS:
         return SPECS[notebook.stem]
     return NotebookSpec(notebook.stem, "analyses", dict,
-                        lambda p, stem=notebook.stem: f"analyses/{slug(stem)}",
-                        inputs=lambda p: ALL_DATA)
+                        lambda p, stem=notebook.stem: f"analyses/{slug(stem)}")
 
 
 # ================================================================== parameters
@@ -272,15 +235,19 @@ def validate(notebook: Path, params: dict) -> dict:
             raise ParameterError(
                 f"{name}={value!r} is a {type(value).__name__}; {notebook.stem} expects a "
                 f"{type(declared[name]).__name__} like its default {declared[name]!r}")
-    return spec.validate(dict(params))
+    # The notebook's own defaults, overlaid by the given values: the key then covers what
+    # the kernel runs with, and PORI, Pori and 609 normalise to one report.
+    full = {n: v for n, v in declared.items() if n not in PIPELINE_PARAMS}
+    full.update(params)
+    return spec.validate(full)
 
 
 # ================================================================== jobs
 @dataclass
 class Job:
     notebook: Path
-    params: dict  # as given: passed to the notebook and shown in its footer
-    normalised: dict  # validated: for file names and the cache key
+    params: dict  # normalised, defaults included: what the kernel runs with
+    given: dict  # as given by the user: shown in the index
     lang: str
     rel: str  # HTML path inside the output folder, e.g. "en/cities/pori-609.html"
     group: str
@@ -288,41 +255,101 @@ class Job:
     key: str = ""
 
     @property
+    def normalised(self) -> dict:
+        return self.params
+
+    @property
     def stem(self) -> str:
         """The report's path without language and suffix: pairs the fi and en versions."""
-        rel = self.rel.removeprefix(f"{self.lang}/") if self.lang != "fi" else self.rel
-        return rel.removesuffix(".html")
+        return stem_of(self.rel, self.lang)
 
     @property
     def figures(self) -> str:
-        prefix = "figures" if self.lang == "fi" else f"figures/{self.lang}"
-        return f"{prefix}/{self.stem}"
+        return figures_of(self.stem, self.lang)
 
 
-def _report_stem(notebook: Path, spec: NotebookSpec, params: dict, normalised: dict) -> str:
-    """Stable, readable name; parameters that differ from the defaults are spelled out
-    (``analyses/size-classes--year-2010--bounds-20000-40000``)."""
+def stem_of(rel: str, lang: str) -> str:
+    rel = rel.removeprefix(f"{lang}/") if lang != "fi" else rel
+    return rel.removesuffix(".html")
+
+
+def figures_of(stem: str, lang: str) -> str:
+    prefix = "figures" if lang == "fi" else f"figures/{lang}"
+    return f"{prefix}/{stem}"
+
+
+# A file name longer than this (bytes) is shortened with a stable hash: most file systems
+# allow 255, and the pipeline adds a suffix (.ipynb) and temporary-file decorations.
+MAX_NAME_BYTES = 160
+
+
+def _short_name(name: str) -> str:
+    """``name`` itself, or its readable start plus a hash of the whole (stable across runs)."""
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+    return name.encode("utf-8")[:MAX_NAME_BYTES - 14].decode("utf-8", "ignore").rstrip("-") + f"--{digest}"
+
+
+_NORMAL_DEFAULTS: dict[Path, dict] = {}
+
+
+def _normal_defaults(notebook: Path, spec: NotebookSpec) -> dict:
+    if notebook not in _NORMAL_DEFAULTS:
+        defaults = {n: v for n, v in declared_parameters(notebook).items()
+                    if n not in PIPELINE_PARAMS}
+        try:
+            _NORMAL_DEFAULTS[notebook] = spec.validate(defaults)
+        except ParameterError:  # a default the checks refuse: compare raw values
+            _NORMAL_DEFAULTS[notebook] = defaults
+    return _NORMAL_DEFAULTS[notebook]
+
+
+def _report_stem(notebook: Path, spec: NotebookSpec, normalised: dict) -> str:
+    """Stable, readable name; parameters whose normalised value differs from the notebook's
+    normalised default are spelled out (``analyses/size-classes--year-2010--bounds-20000-40000``),
+    so equivalent spellings give one file. Too long a name is shortened with a hash."""
     stem = spec.path(normalised)
-    defaults = declared_parameters(notebook)
-    for name, value in params.items():
+    defaults = _normal_defaults(notebook, spec)
+    for name, value in normalised.items():
         if name in spec.identity or value == defaults.get(name):
             continue
         text = ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
         stem += f"--{slug(name)}-{slug(text)}"
-    return stem
+    folder, _, name = stem.rpartition("/")
+    return f"{folder}/{_short_name(name)}" if folder else _short_name(name)
+
+
+def check_langs(langs: Iterable[str]) -> list[str]:
+    """Languages in the order given, each once; none at all is an error, not a silent no-op."""
+    out = []
+    for lang in langs:
+        if isinstance(lang, str) and not lang.strip():
+            continue  # "fi," or ""
+        lang = check_lang(lang.strip() if isinstance(lang, str) else lang)
+        if lang not in out:
+            out.append(lang)
+    if not out:
+        raise ParameterError("--lang is empty; give fi, en or fi,en")
+    return out
 
 
 def make_jobs(notebook, params: dict, langs: Iterable[str] = LANGS_DEFAULT,
               reason: str = "") -> list[Job]:
     """One job per language for one notebook and its parameters (validated here)."""
     path = notebook_path(notebook)
-    langs = [check_lang(lang) for lang in langs]
+    langs = check_langs(langs)
     normalised = validate(path, params)
     spec = spec_for(path)
-    stem = _report_stem(path, spec, params, normalised)
-    return [Job(path, dict(params), normalised, lang,
+    stem = _report_stem(path, spec, normalised)
+    return [Job(path, _plain(normalised), dict(params), lang,
                 f"{stem}.html" if lang == "fi" else f"{lang}/{stem}.html", spec.group, reason)
             for lang in langs]
+
+
+def _plain(params: dict) -> dict:
+    """JSON-able values (tuples as lists): what papermill writes into the notebook."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
 
 
 def default_jobs(langs: Iterable[str] = LANGS_DEFAULT, all_municipalities: bool = False) -> list[Job]:
@@ -375,71 +402,6 @@ def profile_cities(all_municipalities: bool = False) -> dict[str, str]:
 
 
 # ================================================================== cache keys
-class DataInputs:
-    """Hashes of the data slices reports read, computed once per run.
-
-    The rule: a report's key covers exactly the rows it declares in its spec's ``inputs``
-    (a whole table, one municipality's population series, or every municipality's
-    population in one year) and whole files for what cannot be sliced (boundaries,
-    datapackage.json). A changed number therefore re-renders only the reports that read it:
-    a city's 2010 population is read by that city's profile (its series), by the profiles
-    of its partnerships (their members' series) and by the analyses (which read all of the
-    population table) — not by the other cities' profiles, which read only the profile
-    year of other municipalities.
-    """
-
-    def __init__(self, directory=None):
-        self.folder = data.data_dir(directory)
-        self.snap = data.load(directory)
-        self._done: dict[tuple, str] = {}
-
-    @staticmethod
-    def _frame_hash(frame: pd.DataFrame) -> str:
-        digest = hashlib.sha256("|".join(map(str, frame.columns)).encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=False).values.tobytes())
-        return digest.hexdigest()
-
-    @cached_property
-    def _population_by_code(self) -> dict[str, str]:
-        pop = self.snap.population.sort_values(["code", "year"])
-        return {code: self._frame_hash(g) for code, g in pop.groupby("code", sort=True)}
-
-    @cached_property
-    def _population_by_year(self) -> dict[int, str]:
-        pop = self.snap.population.sort_values(["year", "code"])
-        return {int(year): self._frame_hash(g) for year, g in pop.groupby("year", sort=True)}
-
-    def digest(self, item: tuple) -> str:
-        if item not in self._done:
-            kind, arg = item
-            if kind == "table":
-                value = self._frame_hash(getattr(self.snap, arg))
-            elif kind == "file" and arg == paths.DATAPACKAGE_FILE:
-                # What reports read from the package is its provenance (sources, years,
-                # periods), not the checksums of files whose rows are keyed separately.
-                value = _package_text_digest(self.folder / arg)
-            elif kind == "file":
-                path = self.folder / arg
-                value = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
-            elif kind == "population_of":
-                value = ",".join(self._population_by_code.get(code, "-") for code in arg)
-            elif kind == "population_in":
-                value = self._population_by_year.get(int(arg), "-")
-            else:
-                raise ValueError(f"unknown input kind {kind!r}")
-            self._done[item] = value
-        return self._done[item]
-
-
-def _package_text_digest(path: Path) -> str:
-    if not path.exists():
-        return "-"
-    package = json.loads(path.read_text(encoding="utf-8"))
-    for item in package.get("resources", []):
-        item.pop("hash", None), item.pop("bytes", None)
-    return hashlib.sha256(json.dumps(package, sort_keys=True).encode()).hexdigest()
-
-
 def package_digest() -> str:
     """Hash of the ``analysis`` package source (code, translations, templates)."""
     digest = hashlib.sha256()
@@ -450,27 +412,91 @@ def package_digest() -> str:
     return digest.hexdigest()
 
 
-def input_key(job: Job, inputs: DataInputs, package: str, with_code: bool) -> str:
-    spec = spec_for(job.notebook)
-    parts = {
-        "notebook": hashlib.sha256(job.notebook.read_bytes()).hexdigest(),
-        "params": job.params, "normalised": job.normalised, "lang": job.lang,
-        "package": package, "with_code": with_code,
-        "data": [[kind, str(arg), inputs.digest((kind, arg))]
-                 for kind, arg in spec.inputs(job.normalised)],
-    }
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
+
+
+@dataclass
+class Context:
+    """What every key of one run shares, computed once."""
+
+    package: str
+    commit: str  # as the footer shows it
+    digests: "readset.Digests"
+    with_code: bool = False
+
+    @classmethod
+    def now(cls, with_code: bool = False, data_dir=None) -> "Context":
+        from .report import git_state
+
+        return cls(package_digest(), git_state(), readset.Digests(data_dir), with_code)
+
+
+def base_key(job: Job, ctx: Context, langs: list[str]) -> str:
+    """Everything but the data: notebook, normalised parameters (its defaults included),
+    language, the languages linked from the page, package source (templates included), the
+    commit shown in the footer, code shown or not. The data part is the read set."""
+    parts = {"notebook": file_digest(job.notebook), "params": job.params, "lang": job.lang,
+             "langs": sorted(langs), "package": ctx.package, "commit": ctx.commit,
+             "with_code": ctx.with_code}
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-# ================================================================== manifest
-def read_manifest(output: Path) -> dict:
-    path = output / MANIFEST
-    if path.exists():
+def what_changed(entry: dict, ctx: Context) -> list[str]:
+    """Why a rendered report is no longer up to date ([] when it is)."""
+    changed = []
+    notebook = Path(entry.get("notebook_path", ""))
+    if not notebook.is_file():
+        changed.append("notebook removed")
+    elif file_digest(notebook) != entry.get("notebook_digest"):
+        changed.append("notebook")
+    if entry.get("package") != ctx.package:
+        changed.append("analysis package")
+    if entry.get("commit") != ctx.commit:
+        changed.append("commit")
+    for item, digest in entry.get("reads") or []:
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
-            pass  # a damaged manifest only costs a full re-render
-    return {"version": 1, "reports": {}}
+            now = ctx.digests.digest(item)
+        except Exception:  # noqa: BLE001 - unreadable data counts as changed
+            now = "?"
+        if now != digest:
+            changed.append(readset.label(item))
+    return changed
+
+
+# ================================================================== manifest
+def _empty_manifest() -> dict:
+    return {"version": 2, "reports": {}}
+
+
+_ENTRY_FIELDS = {"status": str, "lang": str, "stem": str, "group": str}
+
+
+def read_manifest(output: Path, warn: Callable[[str], None] | None = None) -> dict:
+    """The manifest, or an empty one (with a warning) when it cannot be read or has the wrong
+    shape: a damaged manifest costs a re-render, never a crash. Entries of the wrong shape
+    or with a name the file system cannot hold are dropped one by one."""
+    path = output / MANIFEST
+    if not path.exists():
+        return _empty_manifest()
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("reports"), dict):
+            raise ValueError("not a manifest")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        if warn:
+            warn(f"warning: {path} could not be read ({type(exc).__name__}); rebuilding it: "
+                 "every report will render again")
+        return _empty_manifest()
+    good = {}
+    for rel, entry in manifest["reports"].items():
+        if (isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in _ENTRY_FIELDS.items())
+                and all(len(part.encode()) <= 255 for part in Path(rel).parts)):
+            good[rel] = entry
+        elif warn:
+            warn(f"warning: {path}: dropped the unreadable entry {rel[:80]!r}")
+    manifest["reports"] = good
+    return manifest
 
 
 def write_manifest(output: Path, manifest: dict) -> None:
@@ -493,6 +519,145 @@ def vintage(job: Job) -> dict[str, str]:
             years = [y for y in years if y <= int(year)]
         out[table] = format_years(years)
     return out
+
+
+# ================================================================== status
+STATUSES = ("ok", "stale", "failed", "extra")  # extra: was in the default set, is no more
+
+
+def entry_status(rel: str, entry: dict, ctx: Context, default_rels: set[str] | None) -> tuple[str, str]:
+    """(status, detail) of one manifest entry, computed afresh from the data on disk."""
+    if entry.get("status") == "failed":
+        return "failed", entry.get("error") or ""
+    changed = what_changed(entry, ctx)
+    if changed:
+        return "stale", ", ".join(changed)
+    # A report rendered on request (Pori in 2010) was never in the default set: it is not
+    # "no longer" in it. Only what the default set once held and dropped is extra.
+    if default_rels is not None and entry.get("in_default") and rel not in default_rels:
+        return "extra", ""
+    return "ok", ""
+
+
+def refresh_statuses(manifest: dict, ctx: Context, default_rels: set[str] | None) -> None:
+    """Write each entry's current status into the manifest (the index shows it)."""
+    for rel, entry in manifest["reports"].items():
+        if default_rels is not None and rel in default_rels:
+            entry["in_default"] = True
+        entry["state"], entry["state_detail"] = entry_status(rel, entry, ctx, default_rels)
+
+
+def default_rels(all_municipalities: bool = False) -> set[str] | None:
+    """The default set's files (None when the data cannot say: no 'extra' status then)."""
+    try:
+        return {job.rel for job in default_jobs(LANGS_DEFAULT, all_municipalities)}
+    except (ParameterError, LookupError, data.DataValidationError, OSError):
+        return None
+
+
+def stale_jobs(output: Path, ctx: Context | None = None) -> list[Job]:
+    """Jobs for exactly the reports in ``output`` whose inputs changed (``--stale``)."""
+    ctx = ctx or Context.now()
+    jobs = []
+    for rel, entry in read_manifest(output)["reports"].items():
+        if entry.get("status") == "failed" or not what_changed(entry, ctx):
+            continue
+        notebook = Path(entry.get("notebook_path", ""))
+        if not notebook.is_file():
+            continue  # nothing to render it from: --prune removes it
+        # as the user gave them (the index shows these); they normalise to the same file
+        [job] = make_jobs(notebook, entry.get("given", entry.get("params")) or {}, [entry["lang"]],
+                          reason=entry.get("reason", ""))
+        jobs.append(job)
+    return jobs
+
+
+def prune(output: Path, default_set: set[str]) -> list[str]:
+    """Remove every report the default set held once and holds no more (HTML, figures,
+    executed notebooks, manifest entry). Reports rendered on request stay."""
+    manifest = read_manifest(output)
+    removed = []
+    for rel in sorted(set(manifest["reports"])):
+        entry = manifest["reports"][rel]
+        if not entry.get("in_default") or rel in default_set:
+            continue
+        del manifest["reports"][rel]
+        _remove_report(output, rel, entry["lang"])
+        removed.append(rel)
+    write_manifest(output, manifest)
+    from . import render_index
+
+    render_index.write(output, manifest)
+    return removed
+
+
+def _remove_report(output: Path, rel: str, lang: str) -> None:
+    import shutil
+
+    from .render_worker import FAILED
+
+    for path in (output / rel, (output / rel).with_suffix(".ipynb"),
+                 output / FAILED / Path(rel).with_suffix(".ipynb")):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(output / figures_of(stem_of(rel, lang), lang), ignore_errors=True)
+
+
+# ================================================================== the folder
+class FolderBusy(RuntimeError):
+    """Another render holds the output folder."""
+
+
+LOCK = ".render-lock"
+
+
+def lock_folder(output: Path, wait: bool = False):
+    """An exclusive lock on the output folder for this process's life (released by the OS
+    even on SIGKILL). A second render into the same folder exits with one line, or waits."""
+    import fcntl
+
+    handle = open(output / LOCK, "a+")  # noqa: SIM115 - held until the process ends
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        handle.close()
+        raise FolderBusy(f"another analysis render is writing into {output}; wait for it "
+                         "to finish (or use --wait)") from None
+    return handle
+
+
+def check_output(output: Path) -> Path:
+    """The output folder, created; one-line ParameterError when it is a file or not writable."""
+    output = Path(output).resolve()
+    for parent in [output, *output.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ParameterError(f"--output {output}: {parent} is a file, not a folder")
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise ParameterError(f"--output {output}: {parent} is not writable")
+            break
+    return output
+
+
+def recover(output: Path, manifest: dict) -> list[str]:
+    """Make the folder consistent after an interrupted run (called under the lock): drop
+    staging and temporary files, and remove pages no manifest entry records (a worker
+    killed between writing a page and the parent recording it); they render again."""
+    import shutil
+
+    from .render_worker import STAGING
+
+    shutil.rmtree(output / STAGING, ignore_errors=True)
+    removed = []
+    for tmp in list(output.rglob(".*.tmp")) + [p for p in output.rglob(".*.old-*") if p.is_dir()]:
+        shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
+    recorded = set(manifest["reports"])
+    for page in output.rglob("*.html"):
+        rel = page.relative_to(output).as_posix()
+        first = rel.split("/")[1] if rel.count("/") >= 2 else rel.split("/")[0]
+        if first in ("analyses", "partnerships", "cities") and rel not in recorded:
+            page.unlink()
+            removed.append(rel)
+    return removed
 
 
 # ================================================================== the run
@@ -524,7 +689,7 @@ class Summary:
 
 
 def _nav(job: Job, langs_present: Iterable[str]) -> str:
-    """Links from a report to the index and to its other-language version."""
+    """Links from a report to the index and to its other-language versions."""
     import html
 
     depth = job.rel.count("/")
@@ -539,128 +704,243 @@ def _nav(job: Job, langs_present: Iterable[str]) -> str:
     return " · ".join(parts)
 
 
+def _langs_of(jobs: list[Job], manifest: dict, output: Path) -> dict[str, list[str]]:
+    """stem -> languages a page links to: those rendered now and those already on disk."""
+    out: dict[str, set[str]] = {}
+    for job in jobs:
+        out.setdefault(job.stem, set()).add(job.lang)
+    for rel, entry in manifest["reports"].items():
+        if entry["stem"] in out and entry.get("status") == "ok" and (output / rel).exists():
+            out[entry["stem"]].add(entry["lang"])
+    return {stem: sorted(l, key=lambda x: (x != "fi", x)) for stem, l in out.items()}
+
+
 def plan(jobs: list[Job], output: Path, force: bool = False, with_code: bool = False,
-         data_dir=None) -> tuple[list[Job], list[Job]]:
+         data_dir=None, ctx: Context | None = None,
+         manifest: dict | None = None) -> tuple[list[Job], list[Job]]:
     """Split jobs into (to render, unchanged), filling in each job's key."""
-    inputs, package = DataInputs(data_dir), package_digest()
-    manifest = read_manifest(output)["reports"]
+    ctx = ctx or Context.now(with_code, data_dir)
+    manifest = manifest if manifest is not None else read_manifest(Path(output))
+    langs_of = _langs_of(jobs, manifest, Path(output))
     todo, unchanged = [], []
     for job in jobs:
-        job.key = input_key(job, inputs, package, with_code)
-        entry = manifest.get(job.rel)
+        job.key = base_key(job, ctx, langs_of[job.stem])
+        entry = manifest["reports"].get(job.rel)
         if (not force and entry and entry.get("key") == job.key and entry.get("status") == "ok"
-                and (output / job.rel).exists()):
+                and (Path(output) / job.rel).exists() and not what_changed(entry, ctx)):
             unchanged.append(job)
         else:
             todo.append(job)
     return todo, unchanged
 
 
+def max_workers() -> int:
+    """The cores this process may use: a worker (and its kernel) per core at most."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+WORKER_START_ATTEMPTS = 3
+
+
 def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None = None,
         force: bool = False, with_code: bool = False, keep_ipynb: bool = False,
-        progress: bool = True, env: dict[str, str] | None = None) -> Summary:
-    """Render ``jobs`` into ``output`` (parameters must already be validated: see make_jobs)."""
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from multiprocessing import get_context
+        progress: bool = True, env: dict[str, str] | None = None,
+        default_set: set[str] | None | bool = True, wait: bool = False,
+        warn: Callable[[str], None] | None = None,
+        worker_init: Callable | None = None) -> Summary:
+    """Render ``jobs`` into ``output`` (parameters must already be validated: see make_jobs).
+
+    Holds a lock on ``output`` for the whole run, first repairs what an interrupted run
+    left (:func:`recover`) and writes the index, so the folder always has one. SIGTERM is
+    handled like Ctrl-C: running reports finish, the manifest and index are written.
+    ``default_set``: the default set's files (True: computed here) for the index's status.
+    ``worker_init`` replaces the workers' initializer (tests simulate a worker that cannot
+    start; it must be importable by a spawned process).
+    """
+    import signal
+    import sys
 
     from tqdm import tqdm
 
     from . import render_index
-    from .render_worker import STAGING, init_process, run_job
 
-    output = Path(output).resolve()
+    warn = warn or (lambda message: print(message, file=sys.stderr))
+    output = check_output(output)
     output.mkdir(parents=True, exist_ok=True)
-    todo, unchanged = plan(jobs, output, force, with_code)
-    manifest = read_manifest(output)
+    lock = lock_folder(output, wait)
+    ctx = Context.now(with_code)
+    if default_set is True:
+        default_set = default_rels()
+    manifest = read_manifest(output, warn)
+    recover(output, manifest)
+    refresh_statuses(manifest, ctx, default_set)
+    render_index.write(output, manifest)
+    todo, unchanged = plan(jobs, output, force, with_code, ctx=ctx, manifest=manifest)
     outcomes = [Outcome(job, "unchanged") for job in unchanged]
-    langs_of: dict[str, set[str]] = {}
-    for job in jobs:
-        langs_of.setdefault(job.stem, set()).add(job.lang)
-    for job in unchanged:  # vintage/reason may be new even when the HTML is not
+    langs_of = _langs_of(jobs, manifest, output)
+    for job in unchanged:  # reason may be new even when the HTML is not
         manifest["reports"][job.rel].update(reason=job.reason, group=job.group)
 
-    n_workers = max(1, min(n_workers or os.cpu_count() or 1, len(todo) or 1))
+    if todo:
+        try:
+            check_worker_data()
+        except BaseException:
+            lock.close()
+            raise
+    n_workers = max(1, min(n_workers or max_workers(), max_workers(), len(todo) or 1))
     bar = tqdm(total=len(jobs), initial=len(unchanged), unit="report", disable=not progress,
                dynamic_ncols=True)
-    state = {"done": 0, "failed": 0}
-
-    def postfix(running: int) -> None:
-        bar.set_postfix(done=state["done"], running=running, skipped=len(unchanged),
-                        failed=state["failed"], refresh=True)
-
     interrupted = False
-    if todo:
-        by_rel = {job.rel: job for job in todo}
-        payloads = [{"notebook": str(job.notebook), "params": job.params, "lang": job.lang,
-                     "rel": job.rel, "figures": job.figures, "with_code": with_code,
-                     "keep_ipynb": keep_ipynb,
-                     "nav": _nav(job, sorted(langs_of[job.stem], key=lambda l: (l != "fi", l)))}
-                    for job in todo]
-        pool = ProcessPoolExecutor(n_workers, mp_context=get_context("spawn"),
-                                   initializer=init_process, initargs=(str(output), env or {}))
-        rel_of = {pool.submit(run_job, p): p["rel"] for p in payloads}
-        pending = set(rel_of)
-        postfix(min(n_workers, len(pending)))
-        try:
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    try:
-                        result = future.result()
-                    except Exception as exc:  # noqa: BLE001 - a worker that died or could not start
-                        result = {"rel": rel_of[future], "status": "failed", "seconds": 0.0,
-                                  "error": f"render worker failed: {type(exc).__name__}: {exc}"}
-                    job = by_rel[result["rel"]]
-                    outcomes.append(_record(manifest, job, result))
-                    state["failed" if result["status"] != "ok" else "done"] += 1
-                    write_manifest(output, manifest)
-                    bar.update(1)
-                postfix(min(n_workers, len(pending)))
-        except KeyboardInterrupt:
-            interrupted = True
-            bar.write("interrupted: finishing the reports already running, skipping the rest")
-            for future in pending:
-                future.cancel()
-            for future in pending:  # running ones finish their atomic writes
-                if not future.cancelled():
-                    try:
-                        result = future.result()
-                    except Exception:  # noqa: BLE001
-                        continue
-                    outcomes.append(_record(manifest, by_rel[result["rel"]], result))
-            write_manifest(output, manifest)
-            done = {o.job.rel for o in outcomes}
-            outcomes += [Outcome(j, "interrupted") for j in todo if j.rel not in done]
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-            import shutil
 
-            shutil.rmtree(output / STAGING, ignore_errors=True)
-    bar.close()
-    write_manifest(output, manifest)
-    render_index.write(output, manifest)
+    def on_term(signum, frame):  # SIGTERM (timeout, CI cancel, systemctl stop) = Ctrl-C
+        raise KeyboardInterrupt
+
+    previous_term = signal.signal(signal.SIGTERM, on_term) if _main_thread() else None
+    try:
+        if todo:
+            payloads = [{"notebook": str(job.notebook), "params": job.params, "lang": job.lang,
+                         "rel": job.rel, "figures": job.figures, "with_code": with_code,
+                         "keep_ipynb": keep_ipynb, "nav": _nav(job, langs_of[job.stem])}
+                        for job in todo]
+            interrupted = _execute(todo, payloads, output, n_workers, env, manifest, ctx,
+                                   outcomes, bar, worker_init)
+    finally:
+        if previous_term is not None:
+            signal.signal(signal.SIGTERM, previous_term)
+        bar.close()
+        refresh_statuses(manifest, ctx, default_set)
+        write_manifest(output, manifest)
+        render_index.write(output, manifest)
+        lock.close()
     order = {job.rel: i for i, job in enumerate(jobs)}
     outcomes.sort(key=lambda o: order.get(o.job.rel, 0))
     return Summary(outcomes, output, interrupted)
 
 
-def _record(manifest: dict, job: Job, result: dict) -> Outcome:
+def check_worker_data() -> None:
+    """Read what every worker loads at start (tables and boundaries), so that a broken
+    data file is one DataValidationError here rather than workers failing to start."""
+    from .paths import BOUNDARIES_FILE
+
+    data.load()
+    try:
+        data.boundaries()
+    except data.DataValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyogrio/GDAL errors on a damaged file
+        lines = [line for line in str(exc).splitlines() if line.strip()]
+        raise data.DataValidationError(
+            f"{data.data_dir() / BOUNDARIES_FILE}: cannot be read ({type(exc).__name__}: "
+            f"{lines[-1] if lines else ''}); run `analysis data build`") from None
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _execute(todo, payloads, output, n_workers, env, manifest, ctx, outcomes, bar,
+             worker_init=None) -> bool:
+    """Run the payloads on a pool of warm workers; True when interrupted.
+
+    A worker that cannot start (a kernel port collision, a broken data file) breaks the
+    pool: the reports it had not finished are retried on a new pool, up to
+    WORKER_START_ATTEMPTS times; reports already written keep their result."""
+    import shutil
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
+    from .render_worker import STAGING, init_process, run_job
+
+    by_rel = {job.rel: job for job in todo}
+    remaining = list(payloads)
+    attempts = 0
+    last_error = ""
+    try:
+        while remaining and attempts < WORKER_START_ATTEMPTS:
+            attempts += 1
+            pool = ProcessPoolExecutor(min(n_workers, len(remaining)), mp_context=get_context("spawn"),
+                                       initializer=worker_init or init_process,
+                                       initargs=(str(output), env or {}))
+            rel_of = {pool.submit(run_job, p): p for p in remaining}
+            pending = set(rel_of)
+            broken = []
+            try:
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        try:
+                            result = future.result()
+                        except BrokenProcessPool as exc:
+                            broken.append(rel_of[future])
+                            last_error = f"render worker failed: {_last_error_line(exc)}"
+                            continue
+                        except Exception as exc:  # noqa: BLE001
+                            result = {"rel": rel_of[future]["rel"], "status": "failed",
+                                      "seconds": 0.0,
+                                      "error": f"render worker failed: {type(exc).__name__}: {exc}"}
+                        outcomes.append(_record(manifest, by_rel[result["rel"]], result, ctx))
+                        write_manifest(output, manifest)
+                        bar.update(1)
+            except KeyboardInterrupt:
+                bar.write("interrupted: finishing the reports already running, skipping the rest")
+                for future in pending:
+                    future.cancel()
+                for future in pending:  # running ones finish their atomic writes
+                    if not future.cancelled():
+                        try:
+                            result = future.result()
+                        except Exception:  # noqa: BLE001
+                            continue
+                        outcomes.append(_record(manifest, by_rel[result["rel"]], result, ctx))
+                done = {o.job.rel for o in outcomes}
+                outcomes += [Outcome(j, "interrupted") for j in todo if j.rel not in done]
+                return True
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+            remaining = broken
+        for payload in remaining:  # the workers never started: say why, keep old pages
+            result = {"rel": payload["rel"], "status": "failed", "seconds": 0.0,
+                      "error": last_error or "render worker failed"}
+            outcomes.append(_record(manifest, by_rel[payload["rel"]], result, ctx))
+            bar.update(1)
+        return False
+    finally:
+        shutil.rmtree(output / STAGING, ignore_errors=True)
+
+
+def _last_error_line(exc: BaseException) -> str:
+    cause = exc.__cause__
+    text = str(cause or exc).strip().splitlines()
+    return f"{type(cause or exc).__name__}: {text[-1] if text else ''}".strip()
+
+
+def _record(manifest: dict, job: Job, result: dict, ctx: Context) -> Outcome:
     reports = manifest["reports"]
     previous = reports.get(job.rel, {})
     now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     entry = {
-        "notebook": job.notebook.stem, "group": job.group, "lang": job.lang, "stem": job.stem,
-        "params": job.params, "reason": job.reason, "vintage": vintage(job),
-        "seconds": result["seconds"], "attempted": now,
+        "notebook": job.notebook.stem, "notebook_path": str(job.notebook),
+        "group": job.group, "lang": job.lang, "stem": job.stem,
+        "params": job.params, "given": job.given, "reason": job.reason, "vintage": vintage(job),
+        "seconds": result["seconds"], "attempted": now, "in_default": previous.get("in_default"),
     }
     if result["status"] == "ok":
+        reads = result.get("reads") or []
         entry.update(status="ok", key=job.key, title=result.get("title"), rendered=now,
-                     error=None, failed_notebook=None)
+                     error=None, failed_notebook=None, notebook_digest=file_digest(job.notebook),
+                     package=ctx.package, commit=ctx.commit,
+                     reads=[[item, ctx.digests.digest(item)] for item in reads])
         outcome = Outcome(job, "rendered", result["seconds"])
     else:  # the previous HTML (if any) stays, and so do its title and date
         entry.update(status="failed", key=None, title=previous.get("title"),
                      rendered=previous.get("rendered"), error=result["error"],
-                     failed_notebook=result.get("failed_notebook"))
+                     failed_notebook=result.get("failed_notebook"), reads=previous.get("reads"))
         outcome = Outcome(job, "failed", result["seconds"], result["error"],
                           result.get("failed_notebook"))
     reports[job.rel] = entry
@@ -686,14 +966,14 @@ def summary_table(summary: Summary) -> str:
 
 def describe(jobs: list[Job], output: Path, force: bool = False, with_code: bool = False) -> str:
     """What ``--list`` prints: each report, whether it would render or is unchanged, and why."""
+    output = check_output(output)
     todo, _ = plan(jobs, output, force, with_code)
     will = {job.rel for job in todo}
     lines = []
     for job in jobs:
-        params = ", ".join(f"{k}={v!r}" for k, v in job.params.items()) or "defaults"
+        params = ", ".join(f"{k}={v!r}" for k, v in job.given.items()) or "defaults"
         state = "render" if job.rel in will else "unchanged"
         lines.append(f"{state:<9}  {job.rel:<52} {job.notebook.stem}({params})  "
                      f"{job.reason}".rstrip())
     lines.append(f"{len(jobs)} reports, {len(will)} to render, {len(jobs) - len(will)} unchanged")
     return "\n".join(lines)
-

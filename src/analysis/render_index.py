@@ -26,7 +26,7 @@ th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid #e3e
          vertical-align: top; }
 th { background: #f3f3f3; } code { font-size: 12px; }
 .meta { color: #555; font-size: 14px; } .failed { color: #b00020; font-weight: bold; }
-.ok { color: #1b6e20; } .langs a { margin-right: 0.6rem; }
+.ok { color: #1b6e20; } .stale { color: #8a5a00; font-weight: bold; } .extra { color: #555; } .langs a { margin-right: 0.6rem; }
 """
 
 
@@ -53,7 +53,7 @@ def _data_vintage(lang: str) -> str:
 
 
 def _params(entry: dict) -> str:
-    shown = entry.get("params") or {}
+    shown = entry.get("given", entry.get("params")) or {}
     return ", ".join(f"<code>{html.escape(k)}={html.escape(repr(v))}</code>"
                      for k, v in shown.items()) or "–"
 
@@ -100,11 +100,19 @@ def _row(by_lang: dict[str, dict], lang: str, langs: list[str], up: str) -> str:
     rendered = (main.get("rendered") or "–")[:16].replace("T", " ")
     statuses = []
     for l, entry in sorted(by_lang.items(), key=lambda kv: (kv[0] != "fi", kv[0])):
-        if entry.get("status") == "failed":
+        # "state" is computed afresh at every run (render.refresh_statuses): whether the
+        # page still matches its notebook, parameters, package, commit and the data it read.
+        state = entry.get("state") or ("failed" if entry.get("status") == "failed" else "ok")
+        if state == "failed":
             note = t("index.failed_kept", lang) if entry["present"] else t("index.failed", lang)
             error = html.escape(entry.get("error") or "")
             statuses.append(f'<span class="failed" title="{error}">{l}: {note}</span>'
                             f'<br><small>{error}</small>')
+        elif state == "stale":
+            detail = html.escape(entry.get("state_detail") or "")
+            statuses.append(f'<span class="stale">{l}: {t("index.stale", lang)} {detail}</span>')
+        elif state == "extra":
+            statuses.append(f'<span class="extra">{l}: {t("index.extra", lang)}</span>')
         else:
             statuses.append(f'<span class="ok">{l}: {t("index.ok", lang)}</span>')
     links = []

@@ -49,8 +49,30 @@ for _module in ("analysis.sizeclass", "analysis.network", "analysis.plots.sizecl
         pass
 analysis.data.load(); analysis.data.boundaries()
 from analysis import render_worker as _render_worker
+_render_worker.die_with_parent()
 _render_worker.kernel_snapshot()
 """
+# Run after each report: what it read (analysis.readset), printed as one JSON line.
+COLLECT = ("import json as _json\nfrom analysis import readset as _readset\n"
+           "print(_json.dumps(_readset.collected()))")
+
+
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies, whatever killed the parent
+    (SIGKILL included, which no handler sees): a render worker when the ``analysis render``
+    process dies, a kernel when its worker dies. Called in the child itself, which is
+    how prctl(PR_SET_PDEATHSIG) works; a parent that died before the call is caught by
+    comparing the parent's pid."""
+    import ctypes
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's shutdown still stops us
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 RESET = "from analysis import render_worker as _render_worker\n_render_worker.kernel_reset()"
 
 
@@ -65,6 +87,9 @@ def kernel_snapshot() -> None:
     import matplotlib as mpl
     import pandas as pd  # noqa: F401  (imported so its options exist)
 
+    from analysis import readset
+
+    readset.start()  # the warm-up's reads belong to no report
     _SNAPSHOT.update(
         rc={k: v for k, v in mpl.rcParams.items() if k not in _RC_KEEP},
         filters=list(warnings.filters),
@@ -82,7 +107,10 @@ def kernel_reset() -> None:
     import pandas as pd
     from IPython import get_ipython
 
+    from analysis import readset
+
     get_ipython().run_line_magic("reset", "-f")
+    readset.start()
     plt.close("all")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # deprecated rc keys warn when set
@@ -156,6 +184,17 @@ class Worker:
             return
         self._client(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(RESET)])).execute()
 
+    def reads(self) -> list:
+        """The read set of the report just executed (from the kernel, one JSON line)."""
+        import json
+
+        import nbformat
+
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(COLLECT)])
+        self._client(nb).execute()
+        text = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.get("name") == "stdout")
+        return json.loads(text.strip().splitlines()[-1])
+
     # -- one report ----------------------------------------------------------------------
     def exporter(self, with_code: bool, lang: str):
         key = (with_code, lang)
@@ -197,6 +236,7 @@ class Worker:
                 self.start()
             self.reset()
             self._client(nb).execute()
+            result["reads"] = self.reads()
         except CellExecutionError as exc:
             result.update(status="failed", error=_last_line(exc))
         except DeadKernelError as exc:
@@ -254,8 +294,12 @@ def _last_line(exc: BaseException) -> str:
 def _atomic_write(path: Path, text: str) -> None:
     """Write a temporary file in the same folder, then rename it over ``path``."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:  # a full disk or an interrupt leaves no temporary file behind
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _swap_dir(new: Path, target: Path) -> None:
@@ -281,8 +325,16 @@ def init_process(output_dir: str, env: dict[str, str]) -> None:
     global _WORKER
     from multiprocessing import util
 
-    # Ctrl-C is handled by the parent, which lets running reports finish their atomic writes.
+    # Ctrl-C is handled by the parent, which lets running reports finish their atomic
+    # writes. A terminal sends Ctrl-C to its whole foreground process group, and nbclient
+    # installs its own SIGINT handler while executing, so ignoring SIGINT is not enough:
+    # the worker leaves the terminal's group (its own session) and dies with its parent.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        os.setsid()
+    except OSError:
+        pass
+    die_with_parent()
     _WORKER = Worker(Path(output_dir), env)
     _WORKER.start()
     util.Finalize(_WORKER, _WORKER.stop, exitpriority=10)

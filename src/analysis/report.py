@@ -7,7 +7,7 @@ A notebook starts a report with its name, language and export folder (all parame
     rep.md(t("size.intro", lang, n=...))
     rep.figure(fig, "population_distribution")
     rep.table(frame, "class_members")
-    rep.footer(tables=["population", "jobs"])
+    rep.footer()  # the tables listed are those the report read
 
 With ``export_dir`` empty (plain JupyterLab use) nothing is written; the render pipeline
 passes ``reports/figures/<report>`` and the relative link from the HTML page to it.
@@ -157,14 +157,25 @@ class Report:
         _display(styler)
         self._links(names)
 
-    def footer(self, tables: list[str], extra: dict | None = None) -> None:
-        """Provenance: data vintage of each table used, parameters, version, commit, date."""
+    def footer(self, tables: list[str] | None = None, extra: dict | None = None) -> None:
+        """Provenance: data vintage of each table used, parameters, version, commit, date.
+
+        ``tables`` defaults to what this report read so far (:mod:`analysis.readset`), so the
+        list cannot drift from the code; in a plain kernel that is everything it loaded."""
+        from . import readset
+        from .paths import DATAPACKAGE_FILE
         from .provenance import resource
 
         lang = self.lang
         rows = []
+        if tables is None:
+            tables = readset.tables_read()
+        readset.note("file", DATAPACKAGE_FILE)  # the vintages below come from it
         for name in tables:
-            res = resource(name)
+            try:
+                res = resource(name)
+            except KeyError:  # read, but not a resource of the data package (datapackage)
+                continue
             vintage = format_years(res["years"]) if res.get("years") else ", ".join(
                 str(s["data_year"]) for s in res["sources"])
             publishers = "; ".join(sorted({s["publisher"] for s in res["sources"]}))

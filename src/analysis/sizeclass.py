@@ -24,7 +24,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
-from . import data
+from . import data, readset
 from .i18n import check_lang, fmt_int, fmt_pct, fmt_signed, fmt_signed_pct, format_years, t
 from .params import ParameterError, check_partnership, check_year
 
@@ -75,6 +75,11 @@ def _edge(value, bounds) -> int:
     return int(value)
 
 
+# Far beyond any real classification; keeps file names and figures sane.
+MAX_EDGES = 20
+MAX_EDGE = 10_000_000
+
+
 def check_bounds(bounds) -> tuple[int, ...]:
     """Class edges as a tuple of ints: a list or tuple of numbers, or text such as
     ``"40000,100000"`` or ``"40 000; 100 000"``. ``None`` means :data:`STANDARD_EDGES`.
@@ -85,7 +90,9 @@ def check_bounds(bounds) -> tuple[int, ...]:
         return STANDARD_EDGES
     original = bounds
     if isinstance(bounds, str):
-        bounds = [part for part in re.split(r"[,;]", bounds) if part.strip()]
+        # papermill's -p passes "[20000, 40000]" as text: the brackets are only decoration.
+        text = bounds.strip().removeprefix("[").removesuffix("]").removeprefix("(").removesuffix(")")
+        bounds = [part for part in re.split(r"[,;]", text) if part.strip()]
     elif isinstance(bounds, (Real, bool)):
         raise BoundsError(f"bounds={original!r}: give at least two edges, e.g. [40000, 100000]")
     try:
@@ -95,6 +102,11 @@ def check_bounds(bounds) -> tuple[int, ...]:
     if len(edges) < 2:
         raise BoundsError(f"bounds={original!r}: give at least two edges (a lower and an upper "
                           "bound), e.g. [40000, 100000]")
+    if len(edges) > MAX_EDGES:
+        raise BoundsError(f"bounds: {len(edges)} edges; give at most {MAX_EDGES}")
+    if max(edges) > MAX_EDGE:
+        raise BoundsError(f"bounds: {max(edges)} is more than the population of Finland "
+                          f"could reach; give edges up to {MAX_EDGE}")
     negative = [e for e in edges if e < 0]
     if negative:
         raise BoundsError(f"bounds={original!r}: {negative[0]} is negative; populations start at 0")
@@ -108,6 +120,9 @@ def check_bounds(bounds) -> tuple[int, ...]:
 def check_cities_only(value) -> bool:
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
+    # papermill's -p passes "false"/"true" through as text (it reads only True/False).
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
     raise ParameterError(f"cities_only={value!r} must be True or False")
 
 
@@ -182,7 +197,8 @@ def classify(year=None, bounds=None, cities_only: bool = False,
     cities_only = check_cities_only(cities_only)
     open_ended = (bounds is None) if open_ended is None else bool(open_ended)
     frame = _scope(cities_only)
-    pop = data.population()
+    with readset.rows("population", "year", [year]):
+        pop = data.population()
     pop = pop[pop["year"] == year].set_index("code")["population"]
     frame["population"] = frame["code"].map(pop).astype("int64")
     index = _class_index(frame["population"], edges, open_ended)
