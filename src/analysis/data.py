@@ -333,17 +333,24 @@ def _boundaries(path: Path, mtime_ns: int):
 
 
 def boundaries(directory=None, crs: str | None = "EPSG:3067"):
-    """Municipal polygons (2025 division) as a GeoDataFrame, by default in EPSG:3067."""
+    """Municipal polygons (the snapshot's division) as a GeoDataFrame, by default in EPSG:3067."""
     readset.note("file", BOUNDARIES_FILE)
     folder = data_dir(directory)
     path = folder / BOUNDARIES_FILE
     if not path.exists():
         raise DataValidationError(f"{path}: boundaries missing; run `analysis data build`")
-    shapes = _boundaries(path, path.stat().st_mtime_ns).copy()
+    shapes = _boundaries_in(path, path.stat().st_mtime_ns, crs)
     codes = set(_load(folder, _fingerprint(folder)).municipalities["code"])  # cached, no copy
     unknown = sorted(set(shapes["code"]) - codes)
     if unknown:
         raise DataValidationError(f"{path}: codes not in municipalities: {unknown}")
+    return shapes.copy()
+
+
+@lru_cache(maxsize=4)
+def _boundaries_in(path: Path, mtime_ns: int, crs: str | None):
+    """The polygons projected once per process and CRS (every map of a warm worker reuses them)."""
+    shapes = _boundaries(path, mtime_ns)
     return shapes.to_crs(crs) if crs else shapes
 
 

@@ -291,18 +291,22 @@ def _short_name(name: str) -> str:
     return name.encode("utf-8")[:MAX_NAME_BYTES - 14].decode("utf-8", "ignore").rstrip("-") + f"--{digest}"
 
 
-_NORMAL_DEFAULTS: dict[Path, dict] = {}
+_NORMAL_DEFAULTS: dict[tuple, dict] = {}
 
 
 def _normal_defaults(notebook: Path, spec: NotebookSpec) -> dict:
-    if notebook not in _NORMAL_DEFAULTS:
+    # Keyed on the data too: a default such as year=None normalises to the latest year of
+    # the data folder in use, which a refresh (or ANALYSIS_DATA_DIR) changes.
+    folder = data.data_dir()
+    key = (notebook, folder, data._fingerprint(folder))
+    if key not in _NORMAL_DEFAULTS:
         defaults = {n: v for n, v in declared_parameters(notebook).items()
                     if n not in PIPELINE_PARAMS}
         try:
-            _NORMAL_DEFAULTS[notebook] = spec.validate(defaults)
+            _NORMAL_DEFAULTS[key] = spec.validate(defaults)
         except ParameterError:  # a default the checks refuse: compare raw values
-            _NORMAL_DEFAULTS[notebook] = defaults
-    return _NORMAL_DEFAULTS[notebook]
+            _NORMAL_DEFAULTS[key] = defaults
+    return _NORMAL_DEFAULTS[key]
 
 
 def _report_stem(notebook: Path, spec: NotebookSpec, normalised: dict) -> str:

@@ -31,6 +31,9 @@ from .style import DPI_EXPORT
 
 SCREEN_DPI = 150  # sharp on high-density screens, small enough to embed in the HTML
 DISPLAY_DPI = 110  # the width the page shows it at, as matplotlib's inline backend would
+# zlib level for PNGs: level 1 encodes a 300-dpi figure several times faster than the
+# default 6 for files about a third larger; the pixels are identical (PNG is lossless).
+PNG_COMPRESS_LEVEL = 1
 
 
 def _display(obj) -> None:
@@ -71,11 +74,16 @@ def _screen_image(png: bytes, dpi: int):
     with PILImage.open(io.BytesIO(png)) as image:
         width, height = image.size
         if dpi > SCREEN_DPI:
-            scale = SCREEN_DPI / dpi
-            small = image.convert("RGBA").resize((round(width * scale), round(height * scale)),
-                                                PILImage.Resampling.LANCZOS)
+            factor = dpi / SCREEN_DPI
+            if factor == int(factor):
+                # 300 -> 150 dpi: average each 2×2 block (a box filter), an order of
+                # magnitude faster than LANCZOS and as sharp at an exact integer ratio.
+                small = image.reduce(int(factor))
+            else:
+                small = image.resize((round(width / factor), round(height / factor)),
+                                     PILImage.Resampling.LANCZOS)
             out = io.BytesIO()
-            small.save(out, format="PNG")
+            small.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
             png = out.getvalue()
     return Image(data=png, format="png", width=round(width * DISPLAY_DPI / dpi))
 
@@ -119,7 +127,8 @@ class Report:
         buffer = io.BytesIO()
         # Without export only the screen image is needed: draw it at screen resolution.
         dpi = DPI_EXPORT if self.export_dir else SCREEN_DPI
-        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches=bbox)
+        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches=bbox,
+                    pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
         png = buffer.getvalue()
         names = []
         if self.export_dir:
@@ -164,7 +173,7 @@ class Report:
         list cannot drift from the code; in a plain kernel that is everything it loaded."""
         from . import readset
         from .paths import DATAPACKAGE_FILE
-        from .provenance import resource
+        from .provenance import ProvenanceError, resource
 
         lang = self.lang
         rows = []
@@ -174,7 +183,7 @@ class Report:
         for name in tables:
             try:
                 res = resource(name)
-            except KeyError:  # read, but not a resource of the data package (datapackage)
+            except (KeyError, ProvenanceError):  # read, but not a resource (datapackage)
                 continue
             vintage = format_years(res["years"]) if res.get("years") else ", ".join(
                 str(s["data_year"]) for s in res["sources"])
