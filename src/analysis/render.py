@@ -69,10 +69,12 @@ class NotebookSpec:
 
 ALL_DATA = [("table", "municipalities"), ("table", "population"), ("table", "jobs"),
             ("table", "sources"), ("table", "partnerships"), ("table", "memberships"),
+            ("table", "indicators"), ("table", "country_indicators"),
             ("file", paths.BOUNDARIES_FILE), ("file", paths.DATAPACKAGE_FILE)]
 # Read by every report: names, the membership facts, the footer's data vintage, the maps.
 COMMON = [("table", "municipalities"), ("table", "sources"), ("table", "partnerships"),
-          ("table", "memberships"), ("table", "jobs"), ("file", paths.BOUNDARIES_FILE),
+          ("table", "memberships"), ("table", "jobs"), ("table", "indicators"),
+          ("table", "country_indicators"), ("file", paths.BOUNDARIES_FILE),
           ("file", paths.DATAPACKAGE_FILE)]
 
 
@@ -144,8 +146,8 @@ SPECS: dict[str, NotebookSpec] = {
             accepts={"year": (int, str, type(None))},
             # The members' series (combined population over time), every municipality in
             # the profile year (members' size classes), and the common tables.
-            inputs=lambda p: COMMON + [("population_of", tuple(_members(p["partnership"]))),
-                                       ("population_in", p["year"])]),
+            inputs=lambda p: COMMON + [("population_of", tuple(_members(p["partnership"])))] + [
+                ("population_in", y) for y in _peer_years(p["year"])]),
         NotebookSpec("size_classes", "analyses", _validate_size_classes,
                      lambda p: "analyses/size-classes", inputs=lambda p: ALL_DATA,
                      accepts={"year": (int, str, type(None)), "bounds": (list, str, tuple),

@@ -10,6 +10,8 @@ rows without an obvious direction (mean age, share 65+) carry no such reading.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
@@ -65,6 +67,9 @@ def _missing_note(ax, name: str, reason, lang: str) -> None:
 
 
 LEGEND_ROW_IN = 0.2
+SUBTITLE_TOP_IN = 0.58  # where style.finish puts the subtitle, from the top (tall figures)
+SUBTITLE_LINE_IN = 0.135
+SUBTITLE_CHARS = 100  # characters of 8-pt text in the figure's width
 
 
 def _legend_columns(n_handles: int) -> int:
@@ -72,29 +77,33 @@ def _legend_columns(n_handles: int) -> int:
     return n_handles if n_handles <= 4 else -(-n_handles // 2)
 
 
-def _layout(fig, legend_rows: int, source: str) -> None:
-    """Room at the top for title, subtitle and legend, at the bottom for the source line."""
-    height = fig.get_figheight()
-    lines = style.wrap_source(source, 0.98 * fig.get_figwidth()).count("\n") + 1
-    bottom = (0.30 + lines * style.SOURCE_FONTSIZE * 1.35 / 72) / height
-    top = 1 - (0.85 + LEGEND_ROW_IN * legend_rows) / height
-    fig.subplots_adjust(left=0.03, right=0.97, top=top, bottom=bottom, hspace=1.25)
+def _header(subtitle: str, n_handles: int) -> tuple[float, float, int]:
+    """(where the legend starts, where the first row's title starts) in inches from the
+    top, and the legend's columns."""
+    lines = textwrap.fill(subtitle, SUBTITLE_CHARS).count("\n") + 1
+    ncol = _legend_columns(n_handles)
+    legend = SUBTITLE_TOP_IN + lines * SUBTITLE_LINE_IN + 0.05
+    return legend, legend + LEGEND_ROW_IN * -(-n_handles // ncol) + 0.3, ncol
 
 
-def _figure(n_rows: int, n_handles: int):
-    legend_rows = -(-n_handles // _legend_columns(n_handles))
-    fig, axes = style.figure(height=ROW_IN * n_rows + 1.7 + LEGEND_ROW_IN * legend_rows,
-                             nrows=n_rows)
+def _figure(n_rows: int, subtitle: str, n_handles: int):
+    top = _header(subtitle, n_handles)[1]
+    fig, axes = style.figure(height=ROW_IN * n_rows + top + 0.85, nrows=n_rows)
     return fig, np.atleast_1d(axes)
 
 
 def _finish(fig, title: str, subtitle: str, source: str, handles) -> None:
-    style.finish(fig, None, title=title, subtitle=subtitle, source=source)
-    ncol = _legend_columns(len(handles))
-    _layout(fig, -(-len(handles) // ncol), source)
-    fig.legend(handles=handles, loc="upper left",
-               bbox_to_anchor=(0.01, 1 - 0.62 / fig.get_figheight()), ncol=ncol,
-               fontsize=7, handletextpad=0.3, columnspacing=1.2)
+    """House title, subtitle and source line; then room at the top for the legend and at
+    the bottom for the (wrapped) source line."""
+    style.finish(fig, None, title=title, subtitle=textwrap.fill(subtitle, SUBTITLE_CHARS),
+                 source=source)
+    height = fig.get_figheight()
+    legend, top, ncol = _header(subtitle, len(handles))
+    lines = style.wrap_source(source, 0.98 * fig.get_figwidth()).count("\n") + 1
+    bottom = (0.30 + lines * style.SOURCE_FONTSIZE * 1.35 / 72) / height
+    fig.subplots_adjust(left=0.03, right=0.97, top=1 - top / height, bottom=bottom, hspace=1.25)
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.01, 1 - legend / height),
+               ncol=ncol, fontsize=7, handletextpad=0.3, columnspacing=1.2)
 
 
 def _meta(comp: pd.DataFrame) -> pd.DataFrame:
@@ -106,7 +115,8 @@ def city_figure(comp: pd.DataFrame, values: pd.DataFrame, lang: str):
     :func:`analysis.peers.peer_values` (same city and year)."""
     a = comp.attrs
     name = resolve(a["code"]).name(lang)
-    fig, axes = _figure(len(comp), 4)
+    subtitle = t("peers.fig.city_sub", lang, year=a["year"])
+    fig, axes = _figure(len(comp), subtitle, 4)
     others = values[~values["is_self"]]
     for ax, measure in zip(axes, comp.index):
         row = comp.loc[measure]
@@ -133,7 +143,7 @@ def city_figure(comp: pd.DataFrame, values: pd.DataFrame, lang: str):
         Line2D([], [], label=t("peers.legend.finland", lang), **FINLAND_MARK)]
     source = style.source_text(lang, *source_parts(comp, lang))
     _finish(fig, t("peers.fig.city", lang, name=name, size_class=a[f"class_label_{lang}"]),
-            t("peers.fig.city_sub", lang, year=a["year"]), source, handles)
+            subtitle, source, handles)
     return fig
 
 
@@ -142,7 +152,9 @@ def partnership_figure(comp: pd.DataFrame, values: pd.DataFrame, name: str, lang
     :func:`analysis.peers.group_values`; only for a partnership with members."""
     a = comp.attrs
     colour = style.partnership_color(a["partnership"])
-    fig, axes = _figure(len(comp), 5)
+    subtitle = t("peers.fig.partnership_sub", lang, year=a["year"],
+                 classes=class_labels(a["class_indexes"], lang))
+    fig, axes = _figure(len(comp), subtitle, 5)
     members, others = values[values["is_member"]], values[~values["is_member"]]
     for ax, measure in zip(axes, comp.index):
         row = comp.loc[measure]
@@ -168,7 +180,5 @@ def partnership_figure(comp: pd.DataFrame, values: pd.DataFrame, name: str, lang
         Line2D([], [], color="black", label=t("peers.legend.others_median", lang), **MEDIAN_MARK),
         Line2D([], [], label=t("peers.legend.finland", lang), **FINLAND_MARK)]
     source = style.source_text(lang, *source_parts(comp, lang))
-    _finish(fig, t("peers.fig.partnership", lang, name=name),
-            t("peers.fig.partnership_sub", lang, classes=class_labels(a["class_indexes"], lang),
-              year=a["year"]), source, handles)
+    _finish(fig, t("peers.fig.partnership", lang, name=name), subtitle, source, handles)
     return fig
