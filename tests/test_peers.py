@@ -156,6 +156,12 @@ def test_partnership_members_against_the_other_class_municipalities():
     assert comp.attrs["others"] == others
     assert comp.at["median_income", "others_median"] == statistics.median(
         income[c] for c in others)
+    summary = peers.partnership_summary(comp)
+    assert summary["n"] == int((comp["members_median"] > comp["others_median"]).sum())
+    assert summary["m"] == len(peers.MEASURES)
+    text = peers_report.partnership_summary_text(comp, "en")
+    assert f"in {summary['n']} of {summary['m']} indicators" in text
+    assert peers_report.measure_label(summary["standout"], "en").lower() in text
 
 
 def test_partnership_without_members():

@@ -303,7 +303,8 @@ def partnership_groups(partnership, year=None, cities_only: bool = False) -> dic
 def partnership_comparison(partnership, year=None, cities_only: bool = False) -> pd.DataFrame:
     """One row per measure: unit, period, source_table; the members' median and how many
     members hold a value, the same for the other municipalities of the members' classes,
-    and Finland. With no members every median is NaN and both counts 0."""
+    the spread (IQR) of both together, Finland, and ``distance``: (members' median −
+    others' median) / spread. With no members every median is NaN and both counts 0."""
     pid = check_partnership(partnership)
     year = check_year(year)
     groups = partnership_groups(pid, year, cities_only)
@@ -317,10 +318,25 @@ def partnership_comparison(partnership, year=None, cities_only: bool = False) ->
         part = wide.loc[codes]
         out[f"{key}_median"] = part.median() if len(part) else np.nan
         out[f"n_{key}"] = part.notna().sum() if len(part) else 0
+    out["spread"] = wide.loc[groups["members"] + groups["others"]].apply(_spread)
     out["finland"] = finland_values(year)["value"]
+    out["distance"] = (out["members_median"] - out["others_median"]) / out["spread"]
     out.index.name = "measure"
     out.attrs.update(partnership=pid, year=year, **groups)
     return out
+
+
+def partnership_summary(comparison: pd.DataFrame) -> dict:
+    """``n`` measures where the members' median is above the others' of the ``m`` where
+    both exist; ``standout`` the measure whose medians lie farthest apart in units of the
+    classes' spread (IQR of members and others together), ``standout_above`` its side."""
+    held = comparison[comparison["members_median"].notna()
+                      & comparison["others_median"].notna()]
+    distance = held["distance"].abs().dropna()
+    standout = distance.idxmax() if len(distance) else None
+    above = held["members_median"] > held["others_median"]
+    return {"n": int(above.sum()), "m": len(held), "standout": standout,
+            "standout_above": bool(above[standout]) if standout else None}
 
 
 def group_values(partnership, year=None, cities_only: bool = False) -> pd.DataFrame:

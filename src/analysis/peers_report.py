@@ -190,11 +190,17 @@ def partnership_summary_text(comp: pd.DataFrame, lang: str) -> str:
     a = comp.attrs
     if not a["members"]:
         return t("peers.partner.no_members", lang)
-    held = comp[comp["members_median"].notna() & comp["others_median"].notna()]
-    n = int((held["members_median"] > held["others_median"]).sum())
-    return t("peers.partner.summary", lang, n_members=len(a["members"]),
+    s = peers.partnership_summary(comp)
+    text = t("peers.partner.summary", lang, n_members=len(a["members"]),
              n_others=len(a["others"]), classes=class_labels(a["class_indexes"], lang),
-             year=a["year"], n=n, m=len(held))
+             year=a["year"], n=s["n"], m=s["m"])
+    if s["standout"]:
+        m = s["standout"]
+        label = measure_label(m, lang)
+        text += " " + t("peers.partner.standout", lang, measure=label[0].lower() + label[1:],
+                        members=fmt_with_unit(comp.at[m, "members_median"], m, lang),
+                        others=fmt_with_unit(comp.at[m, "others_median"], m, lang))
+    return text
 
 
 # ------------------------------------------------------------------ size classes
