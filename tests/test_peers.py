@@ -207,5 +207,5 @@ def test_figures_draw_in_both_languages(seinajoki):
         assert len(fig.axes) == len(peers.MEASURES)
         plt.close(fig)
     comp = peers.partnership_comparison("growth-cities")
-    fig = plots.partnership_figure(comp, peers.group_values("growth-cities"), "x", "fi")
+    fig = plots.partnership_figure(comp, peers.group_values("growth-cities"), "fi")
     plt.close(fig)

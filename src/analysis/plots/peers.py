@@ -147,9 +147,12 @@ def city_figure(comp: pd.DataFrame, values: pd.DataFrame, lang: str):
     return fig
 
 
-def partnership_figure(comp: pd.DataFrame, values: pd.DataFrame, name: str, lang: str):
+def partnership_figure(comp: pd.DataFrame, values: pd.DataFrame, lang: str):
     """``comp`` from :func:`analysis.peers.partnership_comparison`, ``values`` from
-    :func:`analysis.peers.group_values`; only for a partnership with members."""
+    :func:`analysis.peers.group_values`; only for a partnership with members. The title
+    uses the partnership's short name (the full names do not fit the width)."""
+    from ..sizeclass import partnership_short_name
+
     a = comp.attrs
     colour = style.partnership_color(a["partnership"])
     subtitle = t("peers.fig.partnership_sub", lang, year=a["year"],
@@ -180,5 +183,6 @@ def partnership_figure(comp: pd.DataFrame, values: pd.DataFrame, name: str, lang
         Line2D([], [], color="black", label=t("peers.legend.others_median", lang), **MEDIAN_MARK),
         Line2D([], [], label=t("peers.legend.finland", lang), **FINLAND_MARK)]
     source = style.source_text(lang, *source_parts(comp, lang))
+    name = partnership_short_name(a["partnership"], lang)
     _finish(fig, t("peers.fig.partnership", lang, name=name), subtitle, source, handles)
     return fig
