@@ -51,7 +51,7 @@ def _row_axis(ax, values: list, lang: str) -> None:
         lo, hi = finite.min(), finite.max()
         pad = (hi - lo) * 0.06 or max(abs(hi) * 0.05, 0.5)
         ax.set_xlim(lo - pad, hi + pad)
-    ax.set_ylim(-1, 1)
+    ax.set_ylim(-1, 2)  # the dots sit low in the row: the value label above stays inside
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     ax.grid(axis="y", visible=False)
@@ -115,7 +115,7 @@ def city_figure(comp: pd.DataFrame, values: pd.DataFrame, lang: str):
     :func:`analysis.peers.peer_values` (same city and year)."""
     a = comp.attrs
     name = resolve(a["code"]).name(lang)
-    subtitle = t("peers.fig.city_sub", lang, year=a["year"])
+    subtitle = t("peers.fig.city_sub", lang, year=a["year"], size_class=a[f"class_label_{lang}"])
     fig, axes = _figure(len(comp), subtitle, 4)
     others = values[~values["is_self"]]
     for ax, measure in zip(axes, comp.index):
@@ -129,7 +129,7 @@ def city_figure(comp: pd.DataFrame, values: pd.DataFrame, lang: str):
             ax.plot([row["value"]], [0], "o", ms=7.5, color=style.HIGHLIGHT, mec="white",
                     mew=0.8, zorder=4)
             ax.annotate(fmt_value(row["value"], measure, lang), (row["value"], 0),
-                        xytext=(0, 5.5), textcoords="offset points", ha="center", va="bottom",
+                        xytext=(0, 4.5), textcoords="offset points", ha="center", va="bottom",
                         fontsize=7, color=style.HIGHLIGHT, fontweight="bold", zorder=5)
         else:
             _missing_note(ax, name, row["missing_reason"], lang)
@@ -142,7 +142,7 @@ def city_figure(comp: pd.DataFrame, values: pd.DataFrame, lang: str):
         Line2D([], [], color="black", label=t("peers.legend.median", lang), **MEDIAN_MARK),
         Line2D([], [], label=t("peers.legend.finland", lang), **FINLAND_MARK)]
     source = style.source_text(lang, *source_parts(comp, lang))
-    _finish(fig, t("peers.fig.city", lang, name=name, size_class=a[f"class_label_{lang}"]),
+    _finish(fig, t("peers.fig.city", lang, name=name),
             subtitle, source, handles)
     return fig
 
