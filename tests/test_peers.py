@@ -112,6 +112,12 @@ def test_n_of_m_matches_the_table(seinajoki):
     shown = frame.set_index("Tunnusluku")
     above = (shown["Seinäjoki"] > shown["Kokoluokan mediaani"]).sum()
     assert above == summary["n"]  # rounding in the table does not change a side
+    assert "Huomautus" not in frame  # no value missing: no note column
+    _, formatters = peers_report.city_table(seinajoki, "fi")
+    texts = dict(zip(shown.index, formatters["Seinäjoki"]))  # each row its own decimals
+    assert texts["Alle 15-vuotiaiden osuus"] == "16,0"
+    assert texts["Rahatulojen mediaani kulutusyksikköä kohden"] == "29\u00a0989"
+    assert texts["Työpaikkoja asukasta kohden"] == "0,49"
     text = peers_report.city_summary_text(seinajoki, "fi")
     assert f"{summary['n']} tunnusluvussa {summary['m']}:stä" in text
     standout = peers_report.measure_label(summary["standout"], "en").lower()

@@ -106,25 +106,30 @@ def _city_name(comp: pd.DataFrame, lang: str) -> str:
     return resolve(comp.attrs["code"]).name(lang)
 
 
+def _row_texts(frame: pd.DataFrame, column: str, lang: str) -> list[str]:
+    """Each row's value with its own measure's decimals (the table mixes units)."""
+    return [fmt_value(v, m, lang) for m, v in zip(frame.index, frame[column])]
+
+
 def city_table(comp: pd.DataFrame, lang: str):
     """(frame, formatters): measure, unit, period, source table, the city's value, class
-    median, Finland, rank 'k / n', note (the reason where the value is missing)."""
+    median, Finland, rank 'k / n', and a note with the reason where a value is missing
+    (only when one is). Numbers stay numbers (rounded to the measure's decimals) for
+    CSV/XLSX; the formatters give each row's text."""
     comp = _round(comp.copy(), ["value", "class_median", "finland"])
     name = _city_name(comp, lang)
-    value, median, finland = (t("peers.col.value", lang, name=name),
-                              t("peers.col.class_median", lang), t("peers.col.finland", lang))
-    frame = pd.DataFrame({
-        **_meta_columns(comp, lang),
-        value: comp["value"].to_numpy(), median: comp["class_median"].to_numpy(),
-        finland: comp["finland"].to_numpy(),
-        t("peers.col.rank", lang): [f"{int(r)} / {int(n)}" if pd.notna(r) else "–"
-                                    for r, n in zip(comp["rank"], comp["n_peers"])],
-        t("peers.col.note", lang): [t("peers.missing", lang, reason=reason_label(r, lang))
-                                    if pd.isna(v) else ""
-                                    for v, r in zip(comp["value"], comp["missing_reason"])],
-    })
-    formatters = {c: (lambda v: fmt_number(v, lang)) for c in (value, median, finland)}
-    return frame, formatters
+    columns = {"value": t("peers.col.value", lang, name=name),
+               "class_median": t("peers.col.class_median", lang),
+               "finland": t("peers.col.finland", lang)}
+    frame = pd.DataFrame({**_meta_columns(comp, lang),
+                          **{label: comp[key].to_numpy() for key, label in columns.items()}})
+    frame[t("peers.col.rank", lang)] = [f"{int(r)} / {int(n)}" if pd.notna(r) else "–"
+                                        for r, n in zip(comp["rank"], comp["n_peers"])]
+    if comp["value"].isna().any():
+        frame[t("peers.col.note", lang)] = [
+            t("peers.missing", lang, reason=reason_label(r, lang)) if pd.isna(v) else ""
+            for v, r in zip(comp["value"], comp["missing_reason"])]
+    return frame, {label: _row_texts(comp, key, lang) for key, label in columns.items()}
 
 
 def city_caption(comp: pd.DataFrame, lang: str) -> str:
@@ -176,9 +181,8 @@ def partnership_table(comp: pd.DataFrame, lang: str):
                                                     "others_median", "n_others", "finland")}
     frame = pd.DataFrame({**_meta_columns(comp, lang),
                           **{label: comp[key].to_numpy() for key, label in cols.items()}})
-    formatters = {cols[k]: (lambda v: fmt_number(v, lang))
-                  for k in ("members_median", "others_median", "finland")}
-    return frame, formatters
+    return frame, {cols[k]: _row_texts(comp, k, lang)
+                   for k in ("members_median", "others_median", "finland")}
 
 
 def partnership_caption(comp: pd.DataFrame, lang: str) -> str:
@@ -226,8 +230,9 @@ def class_medians_table(medians: pd.DataFrame, lang: str, highlight=MID_SIZE_BOU
         out[label] = frame[i].to_numpy()
         columns.append(label)
     out[t("peers.col.finland", lang)] = frame["finland"].to_numpy()
-    columns.append(t("peers.col.finland", lang))
-    return out, {c: (lambda v: fmt_number(v, lang)) for c in columns}
+    keys = [*medians.columns, "finland"]
+    return out, dict(zip([*columns, t("peers.col.finland", lang)],
+                         (_row_texts(frame, k, lang) for k in keys)))
 
 
 def _is_standard_class(bounds) -> bool:
