@@ -217,7 +217,13 @@ def class_medians_table(medians: pd.DataFrame, lang: str, highlight=MID_SIZE_BOU
     frame["finland"] = [round(v, peers.MEASURES[m].digits) for m, v in
                         zip(frame.index, finland["value"].reindex(frame.index))]
     meta = peers.comparison_indicators(a["year"]).drop_duplicates("measure").set_index("measure")
-    out = pd.DataFrame(_meta_columns(meta.loc[list(frame.index)], lang))
+    meta = meta.loc[list(frame.index)]
+    out = pd.DataFrame({  # two compact columns: seven classes and Finland follow
+        t("peers.col.measure_unit", lang): [f"{measure_label(m, lang)} ({unit_label(u, lang)})"
+                                           for m, u in zip(meta.index, meta["unit"])],
+        t("peers.col.period_source", lang): [
+            f"{period_label(p, lang)} · {source_table_label(s, lang)}"
+            for p, s in zip(meta["period"], meta["source_table"])]})
     from .sizeclass import STANDARD_EDGES
 
     columns = []
