@@ -209,11 +209,6 @@ def _rank(values: pd.Series, code: str) -> float:
     return float(given.rank(ascending=False, method="min")[code])
 
 
-def class_of(code: str, year: int) -> pd.Series:
-    classes = sizeclass.classify(year, bounds=None, cities_only=False).set_index("code")
-    return classes.loc[code]
-
-
 def class_peers(code: str, year=None) -> pd.DataFrame:
     """The municipalities in ``code``'s standard size class in ``year`` (itself included),
     largest first, with their class columns."""
