@@ -281,13 +281,16 @@ def peer_values(city, year=None) -> pd.DataFrame:
 # ------------------------------------------------------------------ partnerships
 def partnership_groups(partnership, year=None, cities_only: bool = False) -> dict:
     """{'members': codes, 'others': codes, 'class_indexes': [...]}: the partnership's
-    members and the municipalities (cities only with ``cities_only``) in the standard
-    classes that hold a member in ``year`` but are not members."""
+    members, and the municipalities (cities only with ``cities_only``) that are not
+    members in the standard class holding the most members in ``year`` (all such classes
+    on a tie). One member outside the partnership's class (Kajaani, below 40 000, among
+    the growth cities) therefore does not bring a whole other class into the comparison."""
     pid = check_partnership(partnership)
     year = check_year(year)
     members = sorted(data.memberships().query("partnership_id == @pid")["code"])
     classes = sizeclass.classify(year, bounds=None, cities_only=False)
-    indexes = sorted(classes.loc[classes["code"].isin(members), "class_index"].unique())
+    counts = classes.loc[classes["code"].isin(members), "class_index"].value_counts()
+    indexes = sorted(counts.index[counts == counts.max()]) if len(counts) else []
     scope = classes[classes["class_index"].isin(indexes) & ~classes["code"].isin(members)]
     if cities_only:
         scope = scope[scope["is_city"]]
@@ -297,7 +300,8 @@ def partnership_groups(partnership, year=None, cities_only: bool = False) -> dic
 
 def partnership_comparison(partnership, year=None, cities_only: bool = False) -> pd.DataFrame:
     """One row per measure: unit, period, source_table; the members' median and how many
-    members hold a value, the same for the other municipalities of the members' classes,
+    members hold a value, the same for the other municipalities of the members' class
+    (:func:`partnership_groups`),
     the spread (IQR) of both together, Finland, and ``distance``: (members' median −
     others' median) / spread. With no members every median is NaN and both counts 0."""
     pid = check_partnership(partnership)
