@@ -33,10 +33,15 @@ CHANGE_SPAN = 10  # years back for the "change" columns
 
 def peer_years(year: int) -> list[int]:
     """The years whose population of *every* municipality a city profile reads: the profile
-    year (distribution, class, peers) and ``CHANGE_SPAN`` years earlier when the data holds
-    it (the peers' change). The render cache hashes exactly these slices."""
+    year (distribution, class, peers), ``CHANGE_SPAN`` years earlier when the data holds
+    it (the peers' change), and the years the comparison section divides by
+    (:func:`analysis.peers.population_years_read`). The render cache hashes exactly these
+    slices."""
+    from .peers import population_years_read
+
     years = data.population_years()
-    return [y for y in (year, year - CHANGE_SPAN) if y in years]
+    own = [y for y in (year, year - CHANGE_SPAN) if y in years]
+    return own + [y for y in population_years_read(year) if y not in own]
 
 
 def _gap_note(years: list[int], lang: str) -> str | None:
@@ -312,14 +317,15 @@ def peer_table(prof: CityProfile, lang: str) -> pd.DataFrame:
         wide = sizeclass.population_wide()
     jobs = data.jobs().set_index("code")["jobs"]
     memberships = data.memberships().groupby("code")["partnership_id"].nunique()
+    before_year = prof.year - CHANGE_SPAN
     frame = pd.DataFrame({
         t("col.municipality", lang): [("► " if c == prof.code else "") + n for c, n in
                                       zip(peers["code"], peers[f"name_{lang}"])],
         t("col.region", lang): peers[f"region_{lang}"].to_numpy(),
         t("col.population", lang): peers["population"].to_numpy(),
     })
-    if len(years) == 2:
-        before = wide.loc[peers["code"], years[1]].to_numpy()
+    if before_year in wide.columns:
+        before = wide.loc[peers["code"], before_year].to_numpy()
         frame[t("city.col.change", lang, years=CHANGE_SPAN)] = (
             peers["population"].to_numpy() - before) / before
     frame[t("col.jobs", lang)] = jobs.reindex(peers["code"]).to_numpy()

@@ -154,7 +154,9 @@ class Report:
             names += [csv_path.name, xlsx_path.name]
         shown = frame.copy()
         for column, fmt in (formatters or {}).items():
-            shown[column] = shown[column].map(fmt)
+            # A callable formats each value; a list gives each row's text (rows that mix
+            # units, each with its own decimals).
+            shown[column] = list(fmt) if isinstance(fmt, list) else shown[column].map(fmt)
         # Text reads from the left, numbers from the right (nbconvert's CSS right-aligns all).
         text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
         styler = shown.style.hide(axis="index").set_properties(
