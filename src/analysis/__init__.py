@@ -12,6 +12,7 @@ Modules, one idea each:
 - ``network``   the city–partnership graph, projections, coverage, export
 - ``style``     house style for figures; ``i18n`` the translation table and number formats
 - ``report``    what a notebook shows: Markdown, figures and tables with exported files, footer
+- ``exports``   table files for office suites: CSV with BOM, XLSX with number formats
 - ``params``    checks of notebook parameters (shared by notebooks and ``analysis render``)
 - ``provenance`` the Data Package descriptor: sources, licences, what the build did
 - ``render``    papermill/nbclient report pipeline; ``cli`` the ``analysis`` command
@@ -34,7 +35,7 @@ import importlib as _importlib
 _MODULES = frozenset({
     "paths", "raw", "pxweb", "build", "schemas", "data", "names", "sizeclass", "network",
     "style", "i18n", "report", "params", "provenance", "render", "cli", "tables", "explore",
-    "profiles", "findings", "plots",
+    "profiles", "findings", "plots", "exports",
 })
 
 
