@@ -123,6 +123,11 @@ def test_installed_copy_outside_checkout(tmp_path):
     assert run.returncode != 0
     assert run.stderr.strip().splitlines()[-1].startswith(
         "analysis.paths.DataNotFoundError: no data folder: analysis is installed at")
+    cli = subprocess.run([sys.executable, "-c", "from analysis.cli import main; main()",
+                          "render", "--list"], cwd=tmp_path, env=env, text=True,
+                         capture_output=True)
+    assert cli.returncode == 2 and cli.stderr.count("\n") == 1
+    assert cli.stderr.startswith("error: no data folder") and "set ANALYSIS_DATA_DIR" in cli.stderr
     env["ANALYSIS_DATA_DIR"] = str(paths.DATA_DIR)
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, text=True,
                          capture_output=True, check=True)
