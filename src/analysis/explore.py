@@ -69,6 +69,21 @@ def _headers(sel: Selection) -> dict[str, str]:
             "partnerships": t("col.partnerships", lang)}
 
 
+def _short_name(pid: str, name: str, lang: str = "fi") -> str:
+    """The short name the network figures use, where the translation table has one."""
+    try:
+        return t(f"net.short.{pid}", lang)
+    except KeyError:  # a partnership added to the data before its short name
+        return name
+
+
+def _sort_labels(lang: str) -> list[str]:
+    """Labels of :data:`SORT_KEYS` without a year (the year changes, the choice stays)."""
+    return [t("col.population", lang), t("size.col.change_pct", lang, span=5),
+            t("size.col.change_pct", lang, span=10), t("col.jobs", lang),
+            t("col.municipality", lang)]
+
+
 def members(sel: Selection, sort: str = "population", descending: bool = True) -> pd.DataFrame:
     """The class members, numbers as numbers (shares as fractions), headers in ``sel.lang``
     that give the year; ``sort`` one of :data:`SORT_KEYS`."""
@@ -76,13 +91,24 @@ def members(sel: Selection, sort: str = "population", descending: bool = True) -
         raise ParameterError(f"sort={sort!r}; use one of: {', '.join(SORT_KEYS)}")
     frame = sizeclass.member_table(sel.year, sel.bounds, sel.cities_only)
     lang = sel.lang
-    names = data.partnerships().set_index("partnership_id")[f"name_{lang}"]
+    names = {pid: _short_name(pid, name, lang) for pid, name in
+             data.partnerships().set_index("partnership_id")[f"name_{lang}"].items()}
     frame = frame.assign(name=frame[f"name_{lang}"], region=frame[f"region_{lang}"],
                          partnerships=[", ".join(names[p] for p in ps) or "–"
                                        for ps in frame["partnerships"]])
     frame = frame.sort_values([sort, "code"], ascending=[not descending, True])
     headers = _headers(sel)
     return frame[list(headers)].rename(columns=headers).reset_index(drop=True)
+
+
+def _styled(frame: pd.DataFrame):
+    """A Styler without the index; text reads from the left, numbers from the right
+    (nbconvert's CSS right-aligns every cell)."""
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    return frame.style.hide(axis="index").set_properties(
+        subset=text, **{"text-align": "left"}).set_table_styles(
+        {c: [{"selector": "th", "props": [("text-align", "left")]}] for c in text},
+        overwrite=False)
 
 
 def members_view(sel: Selection, sort: str = "population", descending: bool = True):
@@ -93,12 +119,7 @@ def members_view(sel: Selection, sort: str = "population", descending: bool = Tr
     for key in ("change_5y", "change_10y"):
         formats[h[key]] = lambda v: fmt_signed(v, lang)
         formats[h[f"{key}_pct"]] = lambda v: fmt_signed_pct(v, lang)
-    styler = frame.style.format(formats).hide(axis="index")
-    text = [h["code"], h["name"], h["region"], h["partnerships"]]
-    # Text reads from the left, numbers from the right (nbconvert's CSS right-aligns all).
-    styler = styler.set_properties(subset=text, **{"text-align": "left"}).set_table_styles(
-        {c: [{"selector": "th", "props": [("text-align", "left")]}] for c in text},
-        overwrite=False)
+    styler = _styled(frame).format(formats)
     if sel.highlight:
         ids = data.memberships()
         codes = set(ids.loc[ids["partnership_id"] == sel.highlight, "code"])
@@ -204,7 +225,7 @@ def views(sel: Selection, sort: str = "population", descending: bool = True) -> 
                                                sel.highlight)),
         "city_heading": Markdown(t("explore.h.city", sel.lang, name=name, code=sel.city)),
         "city_population": image(city_figure(sel)),
-        "city_partnerships": (partnerships.style.hide(axis="index") if len(partnerships)
+        "city_partnerships": (_styled(partnerships) if len(partnerships)
                               else Markdown(t("explore.city.none", sel.lang, name=name))),
     }
 
@@ -256,7 +277,7 @@ class Explorer:
                                  value=munis.set_index("code").at[sel.city, f"name_{lang}"],
                                  description=t("explore.w.city", lang), continuous_update=False,
                                  style=wide)
-        self.w_sort = w.Dropdown(options=[(_headers(sel)[k], k) for k in SORT_KEYS],
+        self.w_sort = w.Dropdown(options=list(zip(_sort_labels(lang), SORT_KEYS)),
                                  value=self.sort, description=t("explore.w.sort", lang), style=wide)
         self.w_descending = w.Checkbox(value=True, indent=False,
                                        description=t("explore.w.descending", lang))
