@@ -66,7 +66,9 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
             raise DataNotFoundError(f"ANALYSIS_DATA_DIR={folder}: no such folder; point it at "
                                     "the folder holding datapackage.json")
         return folder
-    if not _HAS_ROOT or not DATA_DIR.is_dir():
+    # In a checkout a missing data/ is left to the readers, whose messages say to run
+    # `analysis data build`; outside one there is nothing to build from.
+    if not _HAS_ROOT:
         raise DataNotFoundError(f"no data folder: analysis is installed at {PACKAGE_DIR}, "
                                 "outside a project checkout; set ANALYSIS_DATA_DIR to the "
                                 "folder holding datapackage.json")
