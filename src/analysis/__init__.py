@@ -13,12 +13,40 @@ Modules, one idea each:
 - ``network``   the city–partnership graph, projections, coverage, export
 - ``style``     house style for figures; ``i18n`` the translation table and number formats
 - ``report``    what a notebook shows: Markdown, figures and tables with exported files, footer
+- ``exports``   table files for office suites: CSV with BOM, XLSX with number formats
 - ``params``    checks of notebook parameters (shared by notebooks and ``analysis render``)
 - ``provenance`` the Data Package descriptor: sources, licences, what the build did
 - ``render``    papermill/nbclient report pipeline; ``cli`` the ``analysis`` command
+- ``tables``    tidy accessors for analysts: codes and fi/sv/en names side by side
+- ``explore``   the widgets and views of notebooks/explore.ipynb
+
+After ``import analysis`` every module above is an attribute (``analysis.tables``,
+``analysis.sizeclass``, …), imported on first use, so ``import analysis`` stays cheap.
 """
 
 __version__ = "0.1.0"
 # The municipal division and the number of municipalities are facts of the data, not of
 # the code: ``provenance.division()`` and ``provenance.municipality_count()`` read them from
 # data/datapackage.json.
+
+import importlib as _importlib
+
+# Loaded on first attribute access (PEP 562): importing the package reads no data and pulls
+# in neither pandas nor matplotlib, and no submodule imports the package's namespace back.
+_MODULES = frozenset({
+    "paths", "raw", "pxweb", "build", "schemas", "data", "names", "sizeclass", "network",
+    "style", "i18n", "report", "params", "provenance", "render", "cli", "tables", "explore",
+    "profiles", "findings", "plots", "exports",
+})
+
+
+def __getattr__(name: str):
+    if name in _MODULES:
+        module = _importlib.import_module(f".{name}", __name__)
+        globals()[name] = module  # later lookups skip __getattr__
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _MODULES)

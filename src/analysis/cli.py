@@ -250,5 +250,15 @@ def _pairs(args: list[str]) -> dict:
     return params
 
 
+def main() -> None:
+    """The ``analysis`` command. A missing data folder (an installed copy without
+    ANALYSIS_DATA_DIR) can surface in any sub-command: one line for all of them."""
+    try:
+        app()
+    except paths.DataNotFoundError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise SystemExit(2) from None
+
+
 if __name__ == "__main__":
-    app()
+    main()

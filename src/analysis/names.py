@@ -18,6 +18,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from numbers import Integral
+
+import numpy as np
 
 from . import data as _data
 from . import provenance as _provenance
@@ -127,9 +130,10 @@ def suggest(query, limit: int = 3) -> list[str]:
 def resolve(query) -> Municipality:
     """The municipality named by ``query`` (name in any language, code as str or int)."""
     keys, by_code, _ = _lookup()
-    if isinstance(query, bool) or query is None:
+    if isinstance(query, (bool, np.bool_)) or query is None:
         raise UnknownMunicipalityError(query, [])
-    if isinstance(query, int) or (isinstance(query, str) and query.strip().isdigit()):
+    # Integral covers numpy integers too (a code read from a DataFrame column of ints).
+    if isinstance(query, Integral) or (isinstance(query, str) and query.strip().isdigit()):
         code = f"{int(query):03d}"
         if code in by_code:
             return by_code[code]

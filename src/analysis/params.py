@@ -5,6 +5,9 @@ one-line message that says what is valid."""
 from __future__ import annotations
 
 import difflib
+from numbers import Integral
+
+import numpy as np
 
 from . import data, readset
 from .i18n import LANGS, format_years
@@ -28,7 +31,10 @@ def check_year(year, table: str = "population") -> int:
     years = sorted(int(y) for y in frame["year"].unique())
     if year is None or year == "latest":
         return years[-1]
-    if isinstance(year, bool) or not isinstance(year, (int, str)) or not str(year).strip().isdigit():
+    # numbers.Integral, not int: a year taken from a DataFrame (``pop["year"].max()``) is a
+    # numpy integer, and an analyst should not have to cast it.
+    if (isinstance(year, (bool, np.bool_)) or not isinstance(year, (Integral, str))
+            or not str(year).strip().isdigit()):
         raise ParameterError(f"year={year!r} is not a year; available {table} years: "
                              f"{format_years(years)}")
     if int(year) not in years:

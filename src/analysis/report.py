@@ -143,13 +143,15 @@ class Report:
 
     def table(self, frame: pd.DataFrame, name: str, caption: str | None = None,
               formatters: dict | None = None) -> None:
-        """Show the table; with an export folder also write ``name.csv`` (UTF-8) and ``.xlsx``."""
+        """Show the table; with an export folder also write ``name.csv`` (UTF-8 with BOM) and
+        ``.xlsx`` (numbers formatted as ``formatters`` show them; see :mod:`analysis.exports`)."""
+        from . import exports
+
         names = []
         if self.export_dir:
-            csv_path = self.export_dir / f"{name}.csv"
-            frame.to_csv(csv_path, index=False, encoding="utf-8")
-            xlsx_path = self.export_dir / f"{name}.xlsx"
-            frame.to_excel(xlsx_path, index=False, sheet_name=name[:31])
+            csv_path = exports.write_csv(frame, self.export_dir / f"{name}.csv", formatters)
+            xlsx_path = exports.write_xlsx(frame, self.export_dir / f"{name}.xlsx", name,
+                                           self.lang, formatters)
             self.files += [csv_path, xlsx_path]
             names += [csv_path.name, xlsx_path.name]
         shown = frame.copy()
