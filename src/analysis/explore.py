@@ -23,6 +23,7 @@ import pandas as pd
 
 from . import data, sizeclass
 from .i18n import fmt_date, fmt_int, fmt_signed, fmt_signed_pct, t
+from .names import partnership_name
 from .params import ParameterError, check_municipality, check_partnership, check_year
 
 SCREEN_DPI = 110  # the inline size of a matplotlib figure
@@ -69,14 +70,6 @@ def _headers(sel: Selection) -> dict[str, str]:
             "partnerships": t("col.partnerships", lang)}
 
 
-def _short_name(pid: str, name: str, lang: str = "fi") -> str:
-    """The short name the network figures use, where the translation table has one."""
-    try:
-        return t(f"net.short.{pid}", lang)
-    except KeyError:  # a partnership added to the data before its short name
-        return name
-
-
 def _sort_labels(lang: str) -> list[str]:
     """Labels of :data:`SORT_KEYS` without a year (the year changes, the choice stays)."""
     return [t("col.population", lang), t("size.col.change_pct", lang, span=5),
@@ -91,8 +84,7 @@ def members(sel: Selection, sort: str = "population", descending: bool = True) -
         raise ParameterError(f"sort={sort!r}; use one of: {', '.join(SORT_KEYS)}")
     frame = sizeclass.member_table(sel.year, sel.bounds, sel.cities_only)
     lang = sel.lang
-    names = {pid: _short_name(pid, name, lang) for pid, name in
-             data.partnerships().set_index("partnership_id")[f"name_{lang}"].items()}
+    names = {pid: partnership_name(pid, lang) for pid in data.partnerships()["partnership_id"]}
     frame = frame.assign(name=frame[f"name_{lang}"], region=frame[f"region_{lang}"],
                          partnerships=[", ".join(names[p] for p in ps) or "–"
                                        for ps in frame["partnerships"]])

@@ -151,7 +151,7 @@ def partnership_figure(comp: pd.DataFrame, values: pd.DataFrame, lang: str):
     """``comp`` from :func:`analysis.peers.partnership_comparison`, ``values`` from
     :func:`analysis.peers.group_values`; only for a partnership with members. The title
     uses the partnership's short name (the full names do not fit the width)."""
-    from ..sizeclass import partnership_short_name
+    from ..names import partnership_name
 
     a = comp.attrs
     colour = style.partnership_color(a["partnership"])
@@ -183,6 +183,6 @@ def partnership_figure(comp: pd.DataFrame, values: pd.DataFrame, lang: str):
         Line2D([], [], color="black", label=t("peers.legend.others_median", lang), **MEDIAN_MARK),
         Line2D([], [], label=t("peers.legend.finland", lang), **FINLAND_MARK)]
     source = style.source_text(lang, *source_parts(comp, lang))
-    name = partnership_short_name(a["partnership"], lang)
+    name = partnership_name(a["partnership"], lang)
     _finish(fig, t("peers.fig.partnership", lang, name=name), subtitle, source, handles)
     return fig
