@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import data, pxweb, sizeclass
+from . import data, pxweb, readset, sizeclass
 from .params import check_municipality, check_partnership, check_year
 
 POPULATION_SOURCE = "population"  # the project's population table (source_table of changes)
@@ -112,6 +112,15 @@ def _change_period(year: int, span: int) -> str:
     return f"{year - span}–{year}"
 
 
+def _population_read(year: int) -> pd.DataFrame:
+    """Every municipality's population in the years the comparison uses, and only those
+    (the render cache then re-renders a profile only when one of these years changes)."""
+    years = population_years_read(year)
+    with readset.rows("population", "year", years):
+        wide = sizeclass.population_wide()
+    return wide[[y for y in wide.columns if y in years]]
+
+
 def comparison_indicators(year=None) -> pd.DataFrame:
     """Every municipality's value on every measure: code, measure, value, unit, period,
     year (of the period), source_table, missing_reason (None where a value is given).
@@ -120,7 +129,7 @@ def comparison_indicators(year=None) -> pd.DataFrame:
     measures keep their own (latest) period.
     """
     year = check_year(year)
-    wide = sizeclass.population_wide()
+    wide = _population_read(year)
     codes = wide.index
     indicators = data.indicators()
     jobs = data.jobs()
@@ -157,7 +166,7 @@ def finland_values(year=None) -> pd.DataFrame:
     municipalities' population of the same year; changes and jobs per resident use the
     sums over all municipalities."""
     year = check_year(year)
-    wide = sizeclass.population_wide()
+    wide = _population_read(year)
     total = wide.sum()
     country = data.country_indicators()
     jobs = data.jobs()
