@@ -10,7 +10,8 @@ import statistics
 import pandas as pd
 import pytest
 
-from analysis import paths, peers, peers_report
+from analysis import paths, peers
+from analysis.present import peers as peers_report
 
 RAW = paths.DATA_DIR / "raw" / "pxweb"
 SEINAJOKI = "743"

@@ -101,9 +101,10 @@ def _reads_of(call) -> list:
 
 def test_read_sets_follow_only_the_data_a_report_reads(tmp_path):
     from analysis import profiles, readset
+    from analysis.present import city_profile as city_view
 
     def city(name):
-        return lambda: profiles.peer_table(profiles.city_profile(name), "fi")
+        return lambda: city_view.peer_table(profiles.city_profile(name), "fi")
 
     reads = {"pori": _reads_of(city("Pori")), "vaasa": _reads_of(city("Vaasa")),
              "growth": _reads_of(lambda: profiles.partnership_profile("growth-cities")),

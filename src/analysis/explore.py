@@ -44,12 +44,12 @@ class Selection:
 def check_selection(year=None, bounds=sizeclass.MID_SIZE_BOUNDS, cities_only=True,
                     highlight="", city="Seinäjoki", lang="fi") -> Selection:
     """Every control's value checked; :class:`ParameterError` (one line) otherwise."""
-    from .params import check_lang as check_lang_parameter
+    from .params import check_lang
 
     return Selection(year=check_year(year), bounds=sizeclass.check_bounds(bounds),
                      cities_only=sizeclass.check_cities_only(cities_only),
                      highlight=sizeclass.check_highlight(highlight),
-                     city=check_municipality(city).code, lang=check_lang_parameter(lang))
+                     city=check_municipality(city).code, lang=check_lang(lang))
 
 
 # ------------------------------------------------------------------------ the views

@@ -25,7 +25,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from . import __version__
-from .i18n import check_lang, format_years, t
+from .i18n import format_years, t
+from .params import check_lang
 from .paths import PROJECT_ROOT
 from .style import DPI_EXPORT
 
