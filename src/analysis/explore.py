@@ -164,8 +164,7 @@ def city_figure(sel: Selection):
     series = wide.loc[sel.city].dropna()
     name = display_name(sel.city, sel.lang)
     fig, ax = style.figure(height=3.2)
-    n = len(sel.bounds) - 1
-    colors = [style.CLASS_BAND] if n == 1 else style.class_colors(n)  # as the report's figures
+    colors = style.class_colors(sel.bounds)  # a class has one colour in every figure
     top = max(series.max() * 1.1, min(sel.bounds[-1], series.max() * 1.6))
     for color, lo, hi in zip(colors, sel.bounds, sel.bounds[1:]):
         if lo < top:

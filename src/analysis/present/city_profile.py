@@ -57,12 +57,13 @@ def plot_population(prof: CityProfile, lang: str):
     lo, hi = prof.row["class_lo"], prof.row["class_hi"]
     top = max(series.max() * 1.08, (hi if pd.notna(hi) else 0) * 1.02)
     band_hi = hi if pd.notna(hi) else top
-    ax.axhspan(lo, band_hi, color=style.CLASS_BAND, alpha=0.18, lw=0,
+    colour = style.class_color(lo, hi if pd.notna(hi) else None)
+    ax.axhspan(lo, band_hi, color=colour, alpha=0.18, lw=0,
                label=t("city.class_band", lang, size_class=_class_label(prof.row, lang),
                        year=prof.year))
     for edge in (lo, hi):
         if pd.notna(edge) and edge > 0:
-            ax.axhline(edge, color=style.CLASS_BAND, lw=1, ls="--")
+            ax.axhline(edge, color=colour, lw=1, ls="--")
     ax.plot(series.index, series.values, color=style.OKABE_ITO["blue"], lw=2, marker="o", ms=2.5,
             label=prof.name(lang))
     ax.plot([prof.year], [prof.series[prof.year]], "o", color=style.HIGHLIGHT, ms=6, zorder=5)
@@ -90,7 +91,8 @@ def plot_distribution(prof: CityProfile, lang: str):
     for edge in sizeclass.STANDARD_EDGES[1:]:
         ax.axvline(edge, color=style.CLASS_BAND, lw=0.8, ls="--")
     lo, hi = prof.row["class_lo"], prof.row["class_hi"]
-    ax.axvspan(max(lo, bins[0]), hi if pd.notna(hi) else bins[-1], color=style.CLASS_BAND,
+    ax.axvspan(max(lo, bins[0]), hi if pd.notna(hi) else bins[-1],
+               color=style.class_color(lo, hi if pd.notna(hi) else None),
                alpha=0.18, lw=0)
     ax.axvline(prof.population, color=style.HIGHLIGHT, lw=2)
     ax.annotate(prof.name(lang), (prof.population, 0.96), xycoords=("data", "axes fraction"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import data, sizeclass
+from .. import data
 from ..i18n import fmt_int, fmt_pct, fmt_signed, fmt_signed_pct, format_years, t
 from ..names import resolve
 from ..profiles import PartnershipProfile
@@ -68,8 +68,8 @@ def plot_members(part: PartnershipProfile, lang: str):
     """Members' populations as horizontal bars coloured by size class."""
     from .. import style  # matplotlib: imported only when drawing
     m = part.members.sort_values("population")
-    n_classes = len(sizeclass.STANDARD_EDGES)
-    colours = style.class_colors(n_classes)
+    colours = {int(i): style.class_color(lo, hi if pd.notna(hi) else None)
+               for i, lo, hi in zip(m["class_index"], m["class_lo"], m["class_hi"])}
     fig, ax = style.figure(height=max(2.4, 0.9 + 0.24 * len(m)))
     ax.barh(m[f"name_{lang}"], m["population"], color=[colours[int(i)] for i in m["class_index"]])
     ax.xaxis.set_major_formatter(thousands(lang))
