@@ -57,17 +57,9 @@ SORT_KEYS = ("population", "change_5y_pct", "change_10y_pct", "jobs", "name")
 
 
 def _headers(sel: Selection) -> dict[str, str]:
-    lang, year = sel.lang, sel.year
-    jobs_year = int(data.jobs()["year"].max())
-    return {"code": t("col.code", lang), "name": t("col.municipality", lang),
-            "region": t("col.region", lang),
-            "population": t("size.col.population_year", lang, year=year),
-            "change_5y": t("size.col.change", lang, span=5, start=year - 5),
-            "change_5y_pct": t("size.col.change_pct", lang, span=5),
-            "change_10y": t("size.col.change", lang, span=10, start=year - 10),
-            "change_10y_pct": t("size.col.change_pct", lang, span=10),
-            "jobs": t("size.col.jobs_year", lang, year=jobs_year),
-            "partnerships": t("col.partnerships", lang)}
+    from .present.size_classes import member_headers
+
+    return {"code": t("col.code", sel.lang), **member_headers(sel.year, sel.lang)}
 
 
 def _sort_labels(lang: str) -> list[str]:

@@ -43,21 +43,25 @@ def intro_text(year, bounds, cities_only, lang: str = "fi") -> str:
     ])
 
 
+def member_headers(year: int, lang: str) -> dict[str, str]:
+    """Headers of the class table's columns (keys: the columns of
+    :func:`analysis.sizeclass.member_table`), with the years they speak of."""
+    jobs_year = int(data.jobs()["year"].max())
+    return {"name": t("col.municipality", lang), "region": t("col.region", lang),
+            "population": t("size.col.population_year", lang, year=year),
+            "change_5y": t("size.col.change", lang, span=5, start=year - 5),
+            "change_5y_pct": t("size.col.change_pct", lang, span=5),
+            "change_10y": t("size.col.change", lang, span=10, start=year - 10),
+            "change_10y_pct": t("size.col.change_pct", lang, span=10),
+            "jobs": t("size.col.jobs_year", lang, year=jobs_year),
+            "partnerships": t("col.partnerships", lang)}
+
+
 def member_report_table(year, bounds, cities_only, lang: str = "fi"):
     """(frame, formatters) for the class table: numbers stay numbers (for CSV/XLSX),
     the formatters render them the Finnish or English way on screen."""
     frame = member_table(year, bounds, cities_only)
-    year = frame.attrs["year"]
-    jobs_year = int(data.jobs()["year"].max())
-    col = {
-        "name": t("col.municipality", lang), "region": t("col.region", lang),
-        "population": t("size.col.population_year", lang, year=year),
-        "change_5y": t("size.col.change", lang, span=5, start=year - 5),
-        "change_5y_pct": t("size.col.change_pct", lang, span=5),
-        "change_10y": t("size.col.change", lang, span=10, start=year - 10),
-        "change_10y_pct": t("size.col.change_pct", lang, span=10),
-        "jobs": t("size.col.jobs_year", lang, year=jobs_year),
-        "partnerships": t("col.partnerships", lang)}
+    col = member_headers(frame.attrs["year"], lang)
     out = pd.DataFrame({
         col["name"]: frame[f"name_{lang}"], col["region"]: frame[f"region_{lang}"],
         col["population"]: frame["population"],
