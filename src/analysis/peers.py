@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import data, pxweb, sizeclass
+from . import data, pxweb, readset, sizeclass
 from .params import check_municipality, check_partnership, check_year
 
 POPULATION_SOURCE = "population"  # the project's population table (source_table of changes)
@@ -120,7 +120,8 @@ def comparison_indicators(year=None) -> pd.DataFrame:
     measures keep their own (latest) period.
     """
     year = check_year(year)
-    wide = sizeclass.population_wide()
+    with readset.rows("population", "year", population_years_read(year)):  # only these years
+        wide = sizeclass.population_wide()
     codes = wide.index
     indicators = data.indicators()
     jobs = data.jobs()
@@ -157,7 +158,8 @@ def finland_values(year=None) -> pd.DataFrame:
     municipalities' population of the same year; changes and jobs per resident use the
     sums over all municipalities."""
     year = check_year(year)
-    wide = sizeclass.population_wide()
+    with readset.rows("population", "year", population_years_read(year)):  # only these years
+        wide = sizeclass.population_wide()
     total = wide.sum()
     country = data.country_indicators()
     jobs = data.jobs()
