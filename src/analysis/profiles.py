@@ -116,6 +116,27 @@ def city_profile(city, year=None) -> CityProfile:
         is_city=bool(row["is_city"]))
 
 
+def nearest_peers(prof: CityProfile) -> pd.DataFrame:
+    """The ``PEERS_SHOWN`` class peers nearest in population (log scale; the city itself
+    included), largest first: the classify columns plus ``change`` (share over
+    ``CHANGE_SPAN`` years, left out when the data lacks the earlier year), ``jobs`` and
+    ``n_partnerships``."""
+    peers = prof.class_members.copy()
+    peers["distance"] = (np.log(peers["population"]) - np.log(prof.population)).abs()
+    peers = peers.nsmallest(PEERS_SHOWN, "distance").sort_values("population", ascending=False)
+    with readset.rows("population", "year", peer_years(prof.year)):  # only these years' columns
+        wide = sizeclass.population_wide()
+    before_year = prof.year - CHANGE_SPAN
+    if before_year in wide.columns:
+        before = wide.loc[peers["code"], before_year].to_numpy()
+        peers["change"] = (peers["population"].to_numpy() - before) / before
+    jobs = data.jobs().set_index("code")["jobs"]
+    memberships = data.memberships().groupby("code")["partnership_id"].nunique()
+    peers["jobs"] = jobs.reindex(peers["code"]).to_numpy()
+    peers["n_partnerships"] = memberships.reindex(peers["code"]).fillna(0).astype(int).to_numpy()
+    return peers.drop(columns="distance").reset_index(drop=True)
+
+
 # ====================================================================== partnership profile
 @dataclass
 class PartnershipProfile:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import data, readset, sizeclass
+from .. import sizeclass
 from ..i18n import fmt_float, fmt_int, fmt_signed, fmt_signed_pct, format_years, t
 from ..params import check_lang
-from ..profiles import CHANGE_SPAN, PEERS_SHOWN, CityProfile, memberships_named, peer_years
+from ..names import name_column
+from ..profiles import CHANGE_SPAN, PEERS_SHOWN, CityProfile, memberships_named, nearest_peers
 from .common import gap_note, series_with_gap, source_line, status_text, thousands
 
 
@@ -168,29 +169,19 @@ def plot_locator(prof: CityProfile, lang: str):
 
 
 def peer_table(prof: CityProfile, lang: str) -> pd.DataFrame:
-    """The class peers nearest in population (the city itself included, marked ►)."""
-    peers = prof.class_members.copy()
-    peers["distance"] = (np.log(peers["population"]) - np.log(prof.population)).abs()
-    peers = peers.nsmallest(PEERS_SHOWN, "distance").sort_values("population", ascending=False)
-    years = peer_years(prof.year)
-    with readset.rows("population", "year", years):  # only the columns of these years are used
-        wide = sizeclass.population_wide()
-    jobs = data.jobs().set_index("code")["jobs"]
-    memberships = data.memberships().groupby("code")["partnership_id"].nunique()
-    before_year = prof.year - CHANGE_SPAN
+    """The class peers nearest in population (the city itself included, marked ►), with
+    the headers of ``lang``; the numbers come from :func:`analysis.profiles.nearest_peers`."""
+    peers = nearest_peers(prof)
     frame = pd.DataFrame({
         t("col.municipality", lang): [("► " if c == prof.code else "") + n for c, n in
-                                      zip(peers["code"], peers[f"name_{lang}"])],
-        t("col.region", lang): peers[f"region_{lang}"].to_numpy(),
+                                      zip(peers["code"], peers[name_column(lang)])],
+        t("col.region", lang): peers[name_column(lang, "region")].to_numpy(),
         t("col.population", lang): peers["population"].to_numpy(),
     })
-    if before_year in wide.columns:
-        before = wide.loc[peers["code"], before_year].to_numpy()
-        frame[t("city.col.change", lang, years=CHANGE_SPAN)] = (
-            peers["population"].to_numpy() - before) / before
-    frame[t("col.jobs", lang)] = jobs.reindex(peers["code"]).to_numpy()
-    frame[t("city.col.n_partnerships", lang)] = memberships.reindex(peers["code"]).fillna(0).astype(
-        int).to_numpy()
+    if "change" in peers:
+        frame[t("city.col.change", lang, years=CHANGE_SPAN)] = peers["change"].to_numpy()
+    frame[t("col.jobs", lang)] = peers["jobs"].to_numpy()
+    frame[t("city.col.n_partnerships", lang)] = peers["n_partnerships"].to_numpy()
     return frame
 
 
