@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from analysis import data, sizeclass as sc
+from analysis import data
+from analysis.present import size_classes as sc
 from analysis.report import Report
 
 BOUNDS = (40_000, 100_000)

@@ -44,14 +44,13 @@ def test_plain_names_carry_no_note():
 
 
 def test_one_name_per_partnership_in_every_report():
-    from analysis import network, sizeclass
+    from analysis import network
     from analysis.names import partnership_name
     from analysis.plots import sizeclass as plots
 
     for pid in ("growth-cities", "mid-sized-growth-cities"):
         for lang in ("fi", "en"):
             name = partnership_name(pid, lang)
-            assert sizeclass.partnership_short_name(pid, lang) == name
             assert network.short_name(pid, lang) == name
             assert plots._partnership_name(pid, lang) == name
     assert partnership_name("mid-sized-growth-cities", "fi") == "Keskisuuret kasvukaupungit"

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from analysis import data, network
 from analysis.params import ParameterError
+from analysis.present import network as view
 from analysis.plots import network as network_plots
 
 HAMEENLINNA, SEINAJOKI, JOENSUU, LAPPEENRANTA, IMATRA = "109", "743", "167", "405", "153"
@@ -266,7 +267,7 @@ def test_city_labels_do_not_overlap(graph, draw, lang):
 
 
 def test_figures_have_title_source_and_every_partnership(graph):
-    src = network.figure_source("en", 2024, with_boundaries=True)
+    src = view.figure_source("en", 2024, with_boundaries=True)
     figs = {
         "bipartite": network_plots.draw_bipartite(graph, "en", source=src),
         "overlap": network_plots.draw_overlap(graph, "en", source=src),
@@ -286,8 +287,8 @@ def test_figures_have_title_source_and_every_partnership(graph):
 
 def test_texts_give_the_numbers(graph):
     cov = network.coverage(2024)
-    text = network.coverage_text(cov, "en")
+    text = view.coverage_text(cov, "en")
     assert "58.2%" in text and "3,280,968" in text and "Järvenpää and Lohja" in text
-    assert "Joensuu and Lappeenranta" in network.projection_text(graph, "en")
-    fi = network.intro_text(graph, "fi")
+    assert "Joensuu and Lappeenranta" in view.projection_text(graph, "en")
+    fi = view.intro_text(graph, "fi")
     assert "25 jäsenkuntaa" in fi and "40 jäsenyyttä" in fi and "Seutukaupunkiohjelma" in fi

@@ -40,11 +40,31 @@ def test_one_parameters_cell_with_common_parameters(nb_path):
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_cell_says_what_the_report_is_and_its_parameters(nb_path):
+    """One Markdown cell, the first, for JupyterLab readers: a title and every parameter of
+    the parameters cell (the rendered HTML leaves it out; the report's words are outputs)."""
+    import re
+
+    cells = _cells(nb_path)
+    assert cells[0]["cell_type"] == "markdown", f"{nb_path.name}: first cell is not Markdown"
+    about = "".join(cells[0]["source"])
+    assert about.startswith("# "), f"{nb_path.name}: the first cell starts with a # title"
+    tagged = next(c for c in cells if "parameters" in c.get("metadata", {}).get("tags", []))
+    names = re.findall(r"^(\w+) =", "".join(tagged["source"]), flags=re.M)
+    missing = [n for n in names if f"`{n}`" not in about]
+    assert not missing, f"{nb_path.name}: the first cell does not name {missing}"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
 def test_thin_cells_and_no_one_language_prose(nb_path):
-    for cell in _cells(nb_path):
+    for i, cell in enumerate(_cells(nb_path)):
         lines = [l for l in "".join(cell["source"]).splitlines() if l.strip()]
-        # Narrative comes from the translation table, so a Markdown cell would be one language.
-        assert cell["cell_type"] != "markdown", f"{nb_path.name}: Markdown cell; use rep.md(t(...))"
+        # Narrative comes from the translation table, so a Markdown cell would be one
+        # language; only the first cell (what the report is, its parameters) is Markdown.
+        assert cell["cell_type"] != "markdown" or i == 0, \
+            f"{nb_path.name}: Markdown cell; use rep.md(t(...))"
+        if cell["cell_type"] == "markdown":
+            continue
         assert len(lines) <= 18, f"{nb_path.name}: a {len(lines)}-line cell belongs in src/analysis"
 
 

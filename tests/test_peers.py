@@ -10,7 +10,8 @@ import statistics
 import pandas as pd
 import pytest
 
-from analysis import paths, peers, peers_report
+from analysis import paths, peers
+from analysis.present import peers as peers_report
 
 RAW = paths.DATA_DIR / "raw" / "pxweb"
 SEINAJOKI = "743"
@@ -217,3 +218,19 @@ def test_figures_draw_in_both_languages(seinajoki):
     comp = peers.partnership_comparison("growth-cities")
     fig = plots.partnership_figure(comp, peers.group_values("growth-cities"), "fi")
     plt.close(fig)
+
+
+def test_nearest_peers_are_numbers_and_the_table_only_names_them():
+    from analysis import profiles
+    from analysis.present import city_profile as city_view
+
+    prof = profiles.city_profile("Pori")
+    peers = profiles.nearest_peers(prof)
+    assert len(peers) == min(profiles.PEERS_SHOWN, len(prof.class_members))
+    assert "609" in set(peers["code"])
+    assert peers["population"].is_monotonic_decreasing
+    for column in ("population", "change", "jobs", "n_partnerships"):
+        assert pd.api.types.is_numeric_dtype(peers[column]), column
+    table = city_view.peer_table(prof, "en")
+    assert table.iloc[:, 2].tolist() == peers["population"].tolist()
+    assert [n for n in table.iloc[:, 0] if n.startswith("► ")] == ["► Pori"]

@@ -101,9 +101,10 @@ def _reads_of(call) -> list:
 
 def test_read_sets_follow_only_the_data_a_report_reads(tmp_path):
     from analysis import profiles, readset
+    from analysis.present import city_profile as city_view
 
     def city(name):
-        return lambda: profiles.peer_table(profiles.city_profile(name), "fi")
+        return lambda: city_view.peer_table(profiles.city_profile(name), "fi")
 
     reads = {"pori": _reads_of(city("Pori")), "vaasa": _reads_of(city("Vaasa")),
              "growth": _reads_of(lambda: profiles.partnership_profile("growth-cities")),
@@ -180,6 +181,8 @@ def test_reports_are_offline_titled_and_show_the_data(small_set):
                              text), f"{rel}: something would be fetched from the network"
         assert "data:image/png;base64," in text, f"{rel}: no embedded image"
         assert 'class="jp-InputArea' not in text, f"{rel}: code cells shown"
+        # The notebook's first Markdown cell is for JupyterLab readers, not the report.
+        assert "the tagged cell below" not in text, f"{rel}: the notebook's Markdown cell shown"
     pori = (out / "cities/pori-609.html").read_text(encoding="utf-8")
     assert "<title>Pori (Björneborg): kuntaprofiili (609)</title>" in pori
     pop = data.population()

@@ -12,6 +12,7 @@ import pytest  # noqa: E402
 
 from analysis import data  # noqa: E402
 from analysis import sizeclass as sc  # noqa: E402
+from analysis.present import size_classes as view  # noqa: E402
 from analysis.i18n import NBSP  # noqa: E402
 from analysis.params import ParameterError  # noqa: E402
 
@@ -85,7 +86,7 @@ def test_empty_class():
     vs = sc.class_vs_partnerships(2024, [1_000_000, 2_000_000])
     assert vs["class_outside_partnerships"].empty
     assert len(vs["members_outside_class"]) == len(sc.data.memberships())  # everyone is below
-    assert "yhtään kuntaa" in sc.totals_text(2024, [1_000_000, 2_000_000], True, "fi")
+    assert "yhtään kuntaa" in view.totals_text(2024, [1_000_000, 2_000_000], True, "fi")
 
 
 def test_one_class_covering_everyone():
@@ -163,7 +164,7 @@ def test_class_changes():
 def test_change_is_dated_between_consecutive_years():
     changes = sc.class_changes([20000, 40000], cities_only=False).set_index("name_fi")
     assert changes.at["Naantali", "year"] == 2024 and changes.at["Naantali", "from_year"] == 2023
-    assert "2024: Naantali" in sc.changes_text([20000, 40000], False, "fi")
+    assert "2024: Naantali" in view.changes_text([20000, 40000], False, "fi")
 
 
 # -- partnerships ------------------------------------------------------------------------------
@@ -184,7 +185,7 @@ def test_partnership_overlap_keeps_partnerships_without_members():
     assert overlap.at["growth-cities", "members"] == 15
     assert overlap.at["growth-cities", "in_class"] == 14 and overlap.at["growth-cities", "below"] == 1
     assert overlap.at["c6", "above"] == 6
-    assert "Seutukaupunkiohjelma" in sc.vs_partnerships_text(2022, sc.MID_SIZE_BOUNDS, True, "fi")
+    assert "Seutukaupunkiohjelma" in view.vs_partnerships_text(2022, sc.MID_SIZE_BOUNDS, True, "fi")
 
 
 # -- claim check -------------------------------------------------------------------------------
@@ -232,18 +233,18 @@ def test_claim_year_follows_from_the_source_date():
 
 def test_claim_texts_state_what_is_confirmed():
     check = sc.claim_check()
-    fi = sc.claim_verdict_text(check, lang="fi")
+    fi = view.claim_verdict_text(check, lang="fi")
     assert "**Lukumäärä: vahvistuu.**" in fi and "**Asukkaat: ei vahvistu.**" in fi
     assert "**Työpaikat: ei vahvistu.**" in fi and f"395{NBSP}200 (vuosi 2020)" in fi
-    en = sc.closing_text(check, None, sc.MID_SIZE_BOUNDS, True, lang="en")
+    en = view.closing_text(check, None, sc.MID_SIZE_BOUNDS, True, lang="en")
     assert "969,692 residents (claimed about 1,100,000: not confirmed)" in en
     assert "16 cities (claimed 16: confirmed)" in en and "No definition reproduces: jobs" in en
-    frame, _ = sc.claim_report_table(check, lang="en")
+    frame, _ = view.claim_report_table(check, lang="en")
     assert "2020 (only year with jobs data)" in set(frame["Data year"])
 
 
 def test_report_tables_keep_numbers_numeric():
-    frame, formatters = sc.member_report_table(2024, sc.MID_SIZE_BOUNDS, True, "fi")
+    frame, formatters = view.member_report_table(2024, sc.MID_SIZE_BOUNDS, True, "fi")
     assert frame["Väkiluku 2024"].sum() == 977_549
     assert formatters["Väkiluku 2024"](977549) == f"977{NBSP}549"
 

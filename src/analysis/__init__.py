@@ -11,6 +11,8 @@ Modules, one idea each:
 - ``names``     resolves a municipality from any name, Swedish name or code
 - ``sizeclass`` population size classes, class history, claim checks
 - ``network``   the city–partnership graph, projections, coverage, export
+- ``profiles``  city and partnership profiles; ``peers`` comparisons with class peers
+- ``present``   each report's sentences, tables and captions (the analyses above return data only)
 - ``style``     house style for figures; ``i18n`` the translation table and number formats
 - ``report``    what a notebook shows: Markdown, figures and tables with exported files, footer
 - ``exports``   table files for office suites: CSV with BOM, XLSX with number formats
@@ -36,7 +38,7 @@ import importlib as _importlib
 _MODULES = frozenset({
     "paths", "raw", "pxweb", "build", "schemas", "data", "names", "sizeclass", "network",
     "style", "i18n", "report", "params", "provenance", "render", "cli", "tables", "explore",
-    "profiles", "findings", "plots", "exports",
+    "profiles", "findings", "plots", "exports", "present", "peers",
 })
 
 

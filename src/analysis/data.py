@@ -16,6 +16,7 @@ import csv
 import io
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -261,52 +262,30 @@ def load(directory=None) -> Snapshot:
     return Snapshot(folder=folder, **{name: getattr(cached, name).copy() for name in TABLE_FILES})
 
 
-def municipalities(directory=None) -> pd.DataFrame:
-    with readset.table("municipalities"):
-        return load(directory).municipalities
+def _accessor(name: str, doc: str = "") -> Callable[..., pd.DataFrame]:
+    """``name(directory=None)``: one table of the snapshot (validated with all the others,
+    a fresh copy), noted in the read set of the report reading it."""
+    def read(directory=None) -> pd.DataFrame:
+        with readset.table(name):
+            return getattr(load(directory), name)
+
+    read.__name__ = read.__qualname__ = name
+    read.__doc__ = doc or f"The {name} table (validated; a fresh copy)."
+    return read
 
 
-def population(directory=None) -> pd.DataFrame:
-    with readset.table("population"):
-        return load(directory).population
-
-
-def jobs(directory=None) -> pd.DataFrame:
-    with readset.table("jobs"):
-        return load(directory).jobs
-
-
-def partnerships(directory=None) -> pd.DataFrame:
-    with readset.table("partnerships"):
-        return load(directory).partnerships
-
-
-def memberships(directory=None) -> pd.DataFrame:
-    with readset.table("memberships"):
-        return load(directory).memberships
-
-
-def sources(directory=None) -> pd.DataFrame:
-    with readset.table("sources"):
-        return load(directory).sources
-
-
-def indicators(directory=None) -> pd.DataFrame:
-    """Tidy indicators: code, indicator, period, year, value, unit, source_table, missing_reason."""
-    with readset.table("indicators"):
-        return load(directory).indicators
-
-
-def country_indicators(directory=None) -> pd.DataFrame:
-    """The whole country's value of each indicator and period (the tables' own SSS rows)."""
-    with readset.table("country_indicators"):
-        return load(directory).country_indicators
-
-
-def mergers(directory=None) -> pd.DataFrame:
-    """Merged municipalities: code, name, successor, date (the curated merger table)."""
-    with readset.table("mergers"):
-        return load(directory).mergers
+municipalities = _accessor("municipalities")
+population = _accessor("population")
+jobs = _accessor("jobs")
+partnerships = _accessor("partnerships")
+memberships = _accessor("memberships")
+sources = _accessor("sources")
+indicators = _accessor("indicators", "Tidy indicators: code, indicator, period, year, value, "
+                       "unit, source_table, missing_reason.")
+country_indicators = _accessor("country_indicators", "The whole country's value of each "
+                               "indicator and period (the tables' own SSS rows).")
+mergers = _accessor("mergers", "Merged municipalities: code, name, successor, date (the "
+                    "curated merger table).")
 
 
 def population_years(directory=None) -> list[int]:

@@ -44,12 +44,12 @@ class Selection:
 def check_selection(year=None, bounds=sizeclass.MID_SIZE_BOUNDS, cities_only=True,
                     highlight="", city="Seinäjoki", lang="fi") -> Selection:
     """Every control's value checked; :class:`ParameterError` (one line) otherwise."""
-    from .params import check_lang as check_lang_parameter
+    from .params import check_lang
 
     return Selection(year=check_year(year), bounds=sizeclass.check_bounds(bounds),
                      cities_only=sizeclass.check_cities_only(cities_only),
                      highlight=sizeclass.check_highlight(highlight),
-                     city=check_municipality(city).code, lang=check_lang_parameter(lang))
+                     city=check_municipality(city).code, lang=check_lang(lang))
 
 
 # ------------------------------------------------------------------------ the views
@@ -57,17 +57,9 @@ SORT_KEYS = ("population", "change_5y_pct", "change_10y_pct", "jobs", "name")
 
 
 def _headers(sel: Selection) -> dict[str, str]:
-    lang, year = sel.lang, sel.year
-    jobs_year = int(data.jobs()["year"].max())
-    return {"code": t("col.code", lang), "name": t("col.municipality", lang),
-            "region": t("col.region", lang),
-            "population": t("size.col.population_year", lang, year=year),
-            "change_5y": t("size.col.change", lang, span=5, start=year - 5),
-            "change_5y_pct": t("size.col.change_pct", lang, span=5),
-            "change_10y": t("size.col.change", lang, span=10, start=year - 10),
-            "change_10y_pct": t("size.col.change_pct", lang, span=10),
-            "jobs": t("size.col.jobs_year", lang, year=jobs_year),
-            "partnerships": t("col.partnerships", lang)}
+    from .present.size_classes import member_headers
+
+    return {"code": t("col.code", sel.lang), **member_headers(sel.year, sel.lang)}
 
 
 def _sort_labels(lang: str) -> list[str]:
@@ -164,8 +156,7 @@ def city_figure(sel: Selection):
     series = wide.loc[sel.city].dropna()
     name = display_name(sel.city, sel.lang)
     fig, ax = style.figure(height=3.2)
-    n = len(sel.bounds) - 1
-    colors = [style.CLASS_BAND] if n == 1 else style.class_colors(n)  # as the report's figures
+    colors = style.class_colors(sel.bounds)  # a class has one colour in every figure
     top = max(series.max() * 1.1, min(sel.bounds[-1], series.max() * 1.6))
     for color, lo, hi in zip(colors, sel.bounds, sel.bounds[1:]):
         if lo < top:

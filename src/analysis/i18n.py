@@ -28,16 +28,6 @@ NBSP = "\u00a0"  # thousands separator and the space before % in Finnish
 TRANSLATIONS_DIR = Path(__file__).with_name("translations")
 
 
-class LanguageError(ValueError):
-    pass
-
-
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise LanguageError(f"unknown language {lang!r}; use one of: {', '.join(LANGS)}")
-    return lang
-
-
 @lru_cache(maxsize=1)
 def translations() -> dict[str, dict[str, str]]:
     table: dict[str, dict[str, str]] = {}
@@ -55,7 +45,7 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **values) -> str:
     Values are inserted as given: format counts with :func:`fmt_int` and shares with
     :func:`fmt_pct` first (a year must not get a thousands separator).
     """
-    check_lang(lang)
+    params.check_lang(lang)
     try:
         text = translations()[key][lang]
     except KeyError:
@@ -114,7 +104,7 @@ def fmt_int(value, lang: str = DEFAULT_LANG) -> str:
     if _missing(value):
         return "–"
     text = f"{int(round(value)):,}"
-    return text.replace(",", NBSP) if check_lang(lang) == "fi" else text
+    return text.replace(",", NBSP) if params.check_lang(lang) == "fi" else text
 
 
 def fmt_float(value, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
@@ -122,7 +112,7 @@ def fmt_float(value, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
     if _missing(value):
         return "–"
     text = f"{value:,.{digits}f}"
-    if check_lang(lang) == "fi":
+    if params.check_lang(lang) == "fi":
         text = text.replace(",", "\x00").replace(".", ",").replace("\x00", NBSP)
     return text
 
@@ -156,18 +146,31 @@ def fmt_date(iso: str, lang: str = DEFAULT_LANG) -> str:
         day = dt.date.fromisoformat(iso)
     except (TypeError, ValueError):
         return str(iso)
-    return f"{day.day}.{day.month}.{day.year}" if check_lang(lang) == "fi" else \
+    return f"{day.day}.{day.month}.{day.year}" if params.check_lang(lang) == "fi" else \
         f"{day.day} {day.strftime('%b')} {day.year}"
 
 
-def name_column(lang: str) -> str:
-    """The municipalities column holding names in ``lang``."""
-    return {"fi": "name_fi", "en": "name_en", "sv": "name_sv"}[lang]
+def class_label(lo, hi, lang: str = DEFAULT_LANG) -> str:
+    """A size class as text: ``"40 000–100 000"`` (NBSP thousands separators in Finnish);
+    ``hi=None`` gives ``"100 000+"``. The interval is lo ≤ population < hi."""
+    params.check_lang(lang)
+    if _missing(hi):
+        return f"{fmt_int(lo, lang)}+"
+    return f"{fmt_int(lo, lang)}–{fmt_int(hi, lang)}"
 
 
-def label_column(prefix: str, lang: str) -> str:
-    """e.g. ``label_column('region', 'en') == 'region_en'``."""
-    return f"{prefix}_{check_lang(lang)}"
+def band_labels(bounds, lang: str | None = None):
+    """Labels of the bands of a population scale cut by ``bounds``: below the first edge,
+    each class, at or above the last edge (``lang`` None: ``{"fi": [...], "en": [...]}``)."""
+    def labels_in(lg):
+        lo, hi = bounds[0], bounds[-1]
+        inner = [class_label(a, b, lg) for a, b in zip(bounds[:-1], bounds[1:])]
+        return ([t("net.band.below", lg, value=fmt_int(lo, lg))] + inner
+                + [t("net.band.above", lg, value=fmt_int(hi, lg))])
+
+    if lang is not None:
+        return labels_in(params.check_lang(lang))
+    return {"fi": labels_in("fi"), "en": labels_in("en")}
 
 
 def format_years(years) -> str:
@@ -190,8 +193,15 @@ def municipality_labels(frame, lang: str = DEFAULT_LANG, with_swedish: bool = Tr
     """Names to show for the rows of ``frame`` (needs name_fi/name_sv/name_en, and
     language_code for the Swedish addition): in ``fi`` bilingual municipalities read
     'Vaasa (Vasa)'; in ``en`` the English name."""
-    names = frame[name_column(check_lang(lang))].astype(str)
+    names = frame[name_column(params.check_lang(lang))].astype(str)
     if with_swedish and "language_code" in frame and "name_sv" in frame:
         add = frame["language_code"].astype(str).isin(BILINGUAL_CODES) & (frame["name_sv"] != names)
         names = names.where(~add, names + " (" + frame["name_sv"].astype(str) + ")")
     return names
+
+
+# The one language check is :func:`analysis.params.check_lang` and the one name column helper
+# :func:`analysis.names.name_column`; both modules import this one (through data), so they
+# are imported last, once every name above exists.
+from . import params  # noqa: E402
+from .names import name_column  # noqa: E402,F401 - the one name column helper, used below

@@ -150,6 +150,17 @@ def resolve(query) -> Municipality:
     raise UnknownMunicipalityError(query, suggest(query))
 
 
+def name_column(lang: str, prefix: str = "name") -> str:
+    """The column holding ``prefix`` (``name``, ``region``, ``subregion``, …) in ``lang``:
+    ``name_column("en") == "name_en"``, ``name_column("fi", "region") == "region_fi"``.
+    Swedish names exist for municipalities only (``name_sv``)."""
+    from .params import check_lang
+
+    if lang == "sv" and prefix == "name":
+        return "name_sv"
+    return f"{prefix}_{check_lang(lang)}"
+
+
 def display_name(code: str, lang: str = "fi") -> str:
     """The municipality's name in ``lang`` (fi, sv or en)."""
     _, by_code, _ = _lookup()

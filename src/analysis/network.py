@@ -25,9 +25,10 @@ import pandas as pd
 from networkx.algorithms import bipartite as nxb
 
 from . import data
-from .i18n import check_lang, fmt_int, t
-from .params import ParameterError, check_municipality, check_partnerships, check_year
-from .sizeclass import MID_SIZE_BOUNDS
+from .i18n import band_labels
+from .names import name_column
+from .params import ParameterError, check_lang, check_municipality, check_partnerships, check_year
+from .sizeclass import MID_SIZE_BOUNDS, check_bounds
 
 PARTNERSHIP_PREFIX = "p:"
 EXPORT_FORMATS = (".graphml", ".gexf", ".csv")
@@ -54,12 +55,6 @@ def partnership_nodes(graph) -> list[str]:
 
 
 # -- parameters ------------------------------------------------------------------------------
-def check_bounds(bounds) -> tuple[int, ...]:
-    from . import sizeclass
-
-    return tuple(int(b) for b in sizeclass.check_bounds(bounds))
-
-
 def check_parameters(year=None, partnerships="all", size_bounds=MID_SIZE_BOUNDS, lang="fi",
                      layout_seed=1, highlight_city="") -> dict:
     """Validate the network notebook's parameters (raises :class:`ParameterError`, one line).
@@ -67,8 +62,6 @@ def check_parameters(year=None, partnerships="all", size_bounds=MID_SIZE_BOUNDS,
     Returns the cleaned values: ``year`` as int (None = latest), ``partnerships`` as a list
     of ids, ``size_bounds`` as a tuple, ``highlight_city`` as a code or ``None``.
     """
-    from .params import check_lang as check_lang_parameter
-
     if isinstance(layout_seed, bool) or not isinstance(layout_seed, int) or layout_seed < 0:
         raise ParameterError(f"layout_seed={layout_seed!r} must be a non-negative integer")
     city = None
@@ -78,7 +71,7 @@ def check_parameters(year=None, partnerships="all", size_bounds=MID_SIZE_BOUNDS,
         "year": check_year(year),
         "partnerships": check_partnerships(partnerships),
         "size_bounds": check_bounds(size_bounds),
-        "lang": check_lang_parameter(lang),
+        "lang": check_lang(lang),
         "layout_seed": layout_seed,
         "highlight_city": city,
     }
@@ -87,17 +80,15 @@ def check_parameters(year=None, partnerships="all", size_bounds=MID_SIZE_BOUNDS,
 # -- the graph -------------------------------------------------------------------------------
 def _size_bands(year: int, bounds: tuple[int, ...]) -> pd.DataFrame:
     """Per municipality: the band of the population scale it falls in, for colouring and
-    export. Band 0 is below the first edge, bands 1..k the size classes of ``bounds`` (from
-    :func:`analysis.sizeclass.classify`), band k+1 at or above the last edge."""
+    export: :func:`analysis.sizeclass.class_position` + 1, so band 0 is below the first
+    edge, bands 1..k the size classes of ``bounds``, band k+1 at or above the last edge."""
     from . import sizeclass
 
     classes = sizeclass.classify(year=year, bounds=bounds, cities_only=False)
     classes = classes.set_index("code")
-    index = pd.to_numeric(classes["class_index"], errors="coerce").fillna(-1).astype(int)
-    n_classes = len(bounds) - 1
-    inside = (index >= 0) & (index < n_classes)
-    band = (index + 1).where(inside, 0)
-    band = band.mask(~inside & (classes["population"] >= bounds[-1]), n_classes + 1)
+    position = sizeclass.class_position(classes["population"], bounds)
+    band = pd.Series(position + 1, index=classes.index)
+    inside = (band > 0) & (band < len(bounds))
     labels = band_labels(bounds)
     return pd.DataFrame({
         "size_band": band,
@@ -105,21 +96,6 @@ def _size_bands(year: int, bounds: tuple[int, ...]) -> pd.DataFrame:
         "size_class_en": band.map(lambda b: labels["en"][b]),
         "in_size_class": inside,
     })
-
-
-def band_labels(bounds, lang: str | None = None):
-    """Labels of the bands of :func:`_size_bands`: below, each class, at or above."""
-    from . import sizeclass
-
-    def labels_in(lg):
-        lo, hi = bounds[0], bounds[-1]
-        inner = [sizeclass.class_label(a, b, lg) for a, b in zip(bounds[:-1], bounds[1:])]
-        return ([t("net.band.below", lg, value=fmt_int(lo, lg))] + inner
-                + [t("net.band.above", lg, value=fmt_int(hi, lg))])
-
-    if lang is not None:
-        return labels_in(check_lang(lang))
-    return {"fi": labels_in("fi"), "en": labels_in("en")}
 
 
 def _native(value):
@@ -439,182 +415,6 @@ def short_name(pid: str, lang: str = "fi", very_short: bool = False) -> str:
 
 
 def city_name(graph, code: str, lang: str = "fi") -> str:
-    return graph.nodes[code]["name_fi" if lang == "fi" else "name_en"]
+    return graph.nodes[code][name_column(lang)]
 
 
-# -- text and tables for the report ------------------------------------------------------------
-def _names(codes_or_names, lang: str) -> str:
-    from .sizeclass import names_list
-
-    return names_list(list(codes_or_names), lang)
-
-
-def figure_source(lang: str, year: int, with_boundaries: bool = False) -> str:
-    """The source line of the network figures (partnerships, population year, boundaries)."""
-    from .style import source_text
-
-    parts = [t("source.partnerships", lang), t("source.population", lang, year=year)]
-    if with_boundaries:
-        parts.append(t("source.boundaries", lang))
-    return source_text(lang, *parts)
-
-
-def intro_text(graph, lang: str) -> str:
-    """Counts of the graph and the cities in several groupings, in ``lang``."""
-    measures = city_measures(graph)
-    several = measures[measures["groupings"] > 1]
-    empty = [short_name(p, lang) for p in partnership_summary(graph).query("isolated")
-             ["partnership_id"]]
-    text = t("net.text.intro", lang, cities=fmt_int(len(measures), lang),
-             partnerships=fmt_int(len(partnership_nodes(graph)), lang),
-             edges=fmt_int(graph.number_of_edges(), lang), several=fmt_int(len(several), lang),
-             names=_names(several[name_key(lang)], lang) or t("none", lang))
-    if empty:
-        text += " " + t("net.text.no_members", lang, names=_names(empty, lang))
-    return text
-
-
-def name_key(lang: str) -> str:
-    return "name_fi" if lang == "fi" else "name_en"
-
-
-def roles_text(graph, lang: str) -> str:
-    """Per partnership with invited members: how many are only invited, who has joined."""
-    sentences = []
-    for row in partnership_summary(graph).itertuples():
-        if row.invited:
-            node = partnership_node(row.partnership_id)
-            confirmed = [city_name(graph, c, lang) for c in sorted(graph[node])
-                         if graph.edges[c, node]["role"] != "invited"]
-            sentences.append(t("net.text.invited", lang, name=short_name(row.partnership_id, lang),
-                               invited=fmt_int(row.invited, lang),
-                               members=fmt_int(row.members, lang),
-                               confirmed=_names(confirmed, lang) or t("none", lang)))
-    return " ".join(sentences)
-
-
-def projection_text(graph, lang: str) -> str:
-    """Components of the city projection and the cities with the highest betweenness."""
-    from .i18n import fmt_float
-
-    measures = city_measures(graph)
-    if measures.empty:
-        return ""
-    n_groups = int(measures["component"].max())
-    top = measures["betweenness"].max()
-    text = t("net.text.components", lang, groups=fmt_int(n_groups, lang))
-    if top > 0:
-        brokers = measures.loc[measures["betweenness"] == top, name_key(lang)]
-        text += " " + t("net.text.brokers", lang, names=_names(brokers, lang),
-                        value=fmt_float(top, lang, 3))
-    else:
-        text += " " + t("net.text.no_brokers", lang)
-    return text
-
-
-def overlap_text(graph, lang: str) -> str:
-    """The most overlapping pair of partnerships and how many pairs share nobody."""
-    from .i18n import fmt_float
-
-    projected = partnership_projection(graph)
-    pairs = sorted(projected.edges(data=True), key=lambda e: (-e[2]["jaccard"], e[0], e[1]))
-    n = len(partnership_nodes(graph))
-    disjoint = n * (n - 1) // 2 - len(pairs)
-    if not pairs:
-        return t("net.text.no_overlap", lang)
-    a, b, attrs = pairs[0]
-    return t("net.text.overlap", lang, a=short_name(partnership_id(a), lang),
-             b=short_name(partnership_id(b), lang), shared=fmt_int(attrs["weight"], lang),
-             jaccard=fmt_float(attrs["jaccard"], lang, 2), disjoint=fmt_int(disjoint, lang),
-             pairs=fmt_int(n * (n - 1) // 2, lang))
-
-
-def coverage_text(cov: dict, lang: str) -> str:
-    """Population coverage and the two gap lists, in sentences."""
-    from .i18n import fmt_pct
-    from .sizeclass import bounds_label
-
-    classes = cov["classes"]
-    in_class = classes[classes["is_size_class"]]
-    outside = cov["class_outside_partnerships"]
-    beyond = cov["members_outside_class"].drop_duplicates("code")
-    return " ".join([
-        t("net.text.coverage", lang, share=fmt_pct(cov["share_covered"], lang),
-          covered=fmt_int(cov["population_covered"], lang),
-          total=fmt_int(cov["population"], lang),
-          municipalities=fmt_int(cov["municipalities_covered"], lang), year=cov["year"]),
-        t("net.text.class_coverage", lang, bounds=bounds_label(cov["bounds"], lang),
-          cities=fmt_int(int(in_class["cities"].sum()), lang),
-          covered=fmt_int(int(in_class["cities_covered"].sum()), lang),
-          names=_names(outside[name_key(lang)], lang) or t("none", lang)),
-        t("net.text.beyond_class", lang, count=fmt_int(len(beyond), lang),
-          names=_names(beyond[name_key(lang)], lang) or t("none", lang)),
-    ])
-
-
-def highlight_text(graph, code: str | None, lang: str) -> str:
-    """Which groupings the highlighted city belongs to (or that it belongs to none)."""
-    from .names import display_name
-
-    if not code:
-        return ""
-    name = display_name(code, lang if lang in ("fi", "en") else "fi")
-    if code not in graph:
-        return t("net.text.highlight_none", lang, name=name)
-    groups = [short_name(partnership_id(p), lang) for p in sorted(graph[code])]
-    return t("net.text.highlight", lang, name=name, groups=_names(groups, lang))
-
-
-def measures_table(graph, lang: str) -> pd.DataFrame:
-    """City measures with translated headers, for the report."""
-    m = city_measures(graph)
-    return pd.DataFrame({
-        t("col.municipality", lang): m[name_key(lang)],
-        t("col.region", lang): m["region_fi" if lang == "fi" else "region_en"],
-        t("col.population", lang): m["population"],
-        t("net.col.groupings", lang): m["groupings"],
-        t("net.col.partners", lang): m["partners"],
-        t("net.col.weighted_degree", lang): m["weighted_degree"],
-        t("net.col.betweenness", lang): m["betweenness"].round(3),
-        t("net.col.component", lang): m["component"],
-    })
-
-
-def coverage_table(cov: dict, lang: str) -> pd.DataFrame:
-    """Coverage per size band plus a row for all of Finland, translated headers."""
-    c = cov["classes"]
-    total = {"size_class_fi": "Koko maa", "size_class_en": "Finland"}
-    rows = pd.concat([c, pd.DataFrame([{**total, **{k: c[k].sum() for k in (
-        "municipalities", "cities", "municipalities_covered", "cities_covered", "population",
-        "population_covered")}}])], ignore_index=True)
-    rows.loc[rows.index[-1], f"size_class_{lang}"] = t("net.col.finland", lang)
-    rows["share_covered"] = rows["population_covered"] / rows["population"]
-    return pd.DataFrame({
-        t("col.size_class", lang): rows[f"size_class_{lang}"],
-        t("net.col.municipalities", lang): rows["municipalities"].astype(int),
-        t("net.col.cities", lang): rows["cities"].astype(int),
-        t("net.col.cities_covered", lang): rows["cities_covered"].astype(int),
-        t("col.population", lang): rows["population"].astype(int),
-        t("net.col.population_covered", lang): rows["population_covered"].astype(int),
-        t("net.col.share_covered", lang): rows["share_covered"],
-    })
-
-
-def gap_tables(cov: dict, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(class cities in no partnership, partnership members outside the class)."""
-    out = cov["class_outside_partnerships"]
-    first = pd.DataFrame({
-        t("col.municipality", lang): out[name_key(lang)],
-        t("col.region", lang): out["region_fi" if lang == "fi" else "region_en"],
-        t("col.population", lang): out["population"].astype(int),
-    })
-    beyond = cov["members_outside_class"]
-    second = pd.DataFrame({
-        t("col.partnership", lang): [short_name(p, lang) for p in beyond["partnership_id"]],
-        t("col.municipality", lang): beyond[name_key(lang)],
-        t("col.role", lang): [t(f"role.{r}", lang) for r in beyond["role"]],
-        t("col.population", lang): beyond["population"].astype(int),
-        t("net.col.position", lang): [t(f"net.position.{p.replace(' ', '_')}", lang)
-                                      for p in beyond["position"]],
-    })
-    return first, second

@@ -1,7 +1,7 @@
 """How a municipality compares: its values on the comparison indicators against its
 size-class peers and Finland, a partnership's members against the other municipalities of
 their classes, and the medians of every standard size class. Pure data, no text: the
-sentences and tables are in :mod:`analysis.peers_report`, the figures in
+sentences and tables are in :mod:`analysis.present.peers`, the figures in
 :mod:`analysis.plots.peers`.
 
     frame = comparison_indicators()               # code × measure, tidy (latest year)

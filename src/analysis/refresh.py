@@ -36,6 +36,7 @@ from urllib.parse import urljoin
 import requests
 
 from .pxweb import MISSING_MARKERS, PSEUDO_MUNICIPALITIES
+from .pxweb import TABLES as _PARSED
 
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PXWeb/api/v1/fi/StatFin/"
 DEFAULT_TIMEOUT = 30.0
@@ -89,43 +90,28 @@ class TableSpec:
         return self.path or f"{self.table_id}.px"
 
 
+# The content codes (the response's ``c`` columns) are the parser's, pxweb.TABLES: one list
+# per table for the request and for reading the response.
+def _contents(table_id: str) -> tuple[str, ...]:
+    return _PARSED[table_id].values
+
+
 TABLES: dict[str, TableSpec] = {spec.table_id: spec for spec in (
     TableSpec("11re", "Population 31 Dec by sex", "alue_23_20260101", "timeperiod_y",
-              ("vaerak-vaesto",), fixed=(("sukupuoli_9_20180101", ("SSS", "1", "2")),)),
+              _contents("11re"), fixed=(("sukupuoli_9_20180101", ("SSS", "1", "2")),)),
     TableSpec("11ra", "Population key figures (age structure)",
-              "alue_23_20260101", "timeperiod_y",
-              ("vaerak-vaesto", "vaesto_alle15_p", "vaesto_yli64_p", "vaesto_keski_ika")),
-    TableSpec("121w", "Population changes", "alue_23_20260101", "timeperiod_y", (
-        "ssaaty-vm01", "ssaaty-vm11", "ssaaty-luonvalisays", "ssaaty-vm43_tulo",
-        "ssaaty-vm43_lahto", "ssaaty-vm43_netto", "ssaaty-vm44", "ssaaty-vm41",
-        "ssaaty-vm41_nordic", "ssaaty-vm41_eu", "ssaaty-vm42", "ssaaty-vm42_nordic",
-        "ssaaty-vm42_eu", "ssaaty-vm4142", "ssaaty-koknetmuutto", "ssaaty-vm2126",
-        "ssaaty-vm3136", "ssaaty-valisays", "ssaaty-vakorjaus", "ssaaty-kokmuutos",
-        "ssaaty-vaesto")),
+              "alue_23_20260101", "timeperiod_y", _contents("11ra")),
+    TableSpec("121w", "Population changes", "alue_23_20260101", "timeperiod_y",
+              _contents("121w")),
     TableSpec("12bs", "Population 15+ by level of education", "alue_23_20260101",
-              "timeperiod_y", (
-                  "vaesto_15_", "kaste0", "kaste0osuus", "kaste3T8", "kaste3T8osuus", "kaste3",
-                  "kaste3osuus", "kaste4", "kaste5T8", "kaste5T8osuus", "kaste5", "kaste6",
-                  "kaste7", "kaste8", "vktm")),
+              "timeperiod_y", _contents("12bs")),
     TableSpec("14ww", "Income, inequality, low income", "alue_23_20250101",
-              "timeperiod_y", (
-                  "tjt-henkiloita", "hkturaha18_med", "tjt-ekvikturaha_med", "gini_kturaha",
-                  "rpt_henkilo", "rpt_aste", "pit_rpt_aste", "pit_rpt_henkilo", "rkoy5_henkilo",
-                  "rpt_aste_rkoy5", "tjt-lapsia", "rpt_lapsi", "rpt_l_aste", "pit_rpt_lapsi",
-                  "pit_rpt_l_aste", "pt1_henkiloita", "pt2_henkiloita", "pt3_henkiloita",
-                  "pt1_lapsia", "pt2_lapsia", "pt3_lapsia", "gini_bruttotu", "gini_tuotektu",
-                  "yht_vai", "sts_vai", "mts_vai")),
+              "timeperiod_y", _contents("14ww")),
     # 12r5 (KEHA-keskus' employment service statistics) carries KU codes that name no
     # municipality (KUJOU, and KU199 "municipality unknown", pxweb.PSEUDO_MUNICIPALITIES):
     # they are kept in the raw file; the division check and the build skip them.
     TableSpec("12r5", "Unemployment and vacancies, monthly", "Alue",
-              "timeperiod_m", (
-                  "HAKIJALOPUSSA", "TYOTTOMATLOPUSSA", "TYOVOIMATK", "TYOTOSUUS",
-                  "TYOTTOMATMIEHET", "TYOTTOMATNAISET", "TYOTTOMAT20", "TYOTTOMAT25",
-                  "TYOTTOMAT50", "TYOTTOMATSAIR", "TYOTTOMATULK", "PITKAAIKAISTYOTTOMAT",
-                  "KASSASSA", "LOMAUTETTU", "LYHTYOVKO", "TYOLLISTETTYLOP", "TYOHARJOITTELULOP",
-                  "KOKEILULOP", "TVKOULUTUSLOP", "VALMENNUSLOP", "MTPPALVELUTLOP",
-                  "AVPAIKATLOPUSSA", "UUDETAVP")),
+              "timeperiod_m", _contents("12r5")),
     # Jobs by workplace municipality: employment statistics (työssäkäynti), table 115p
     # "Työssäkäynti alueittain (työpaikat alueella)". No recorded response exists; the
     # request follows the API documentation (area of workplace, years, employed = jobs;

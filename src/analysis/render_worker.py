@@ -206,6 +206,9 @@ class Worker:
                                         "templates"))])
             exporter.exclude_input = not with_code
             exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
+            # The one Markdown cell (what the report is, its parameters) is for JupyterLab
+            # readers, in English; the report's own words are its outputs, in its language.
+            exporter.exclude_markdown = True
             exporter.embed_images = True
             exporter.language_code = lang
             self._exporters[key] = exporter

@@ -25,7 +25,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from . import __version__
-from .i18n import check_lang, format_years, t
+from .i18n import format_years, t
+from .params import check_lang
 from .paths import PROJECT_ROOT
 from .style import DPI_EXPORT
 
@@ -154,14 +155,19 @@ class Report:
                                            self.lang, formatters)
             self.files += [csv_path, xlsx_path]
             names += [csv_path.name, xlsx_path.name]
+        # A Styler over the numbers: a callable formats each value on screen while the data
+        # stays numeric (JupyterLab, ``styler.data``); a list gives each row's text (rows
+        # that mix units, each with its own decimals), so that column is text.
         shown = frame.copy()
+        callables = {}
         for column, fmt in (formatters or {}).items():
-            # A callable formats each value; a list gives each row's text (rows that mix
-            # units, each with its own decimals).
-            shown[column] = list(fmt) if isinstance(fmt, list) else shown[column].map(fmt)
+            if isinstance(fmt, list):
+                shown[column] = list(fmt)
+            else:
+                callables[column] = fmt
         # Text reads from the left, numbers from the right (nbconvert's CSS right-aligns all).
         text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-        styler = shown.style.hide(axis="index").set_properties(
+        styler = shown.style.format(callables).hide(axis="index").set_properties(
             subset=text_columns, **{"text-align": "left"}).set_table_styles(
             {c: [{"selector": "th", "props": [("text-align", "left")]}] for c in text_columns},
             overwrite=False)

@@ -9,6 +9,7 @@ and a title plus a source line on the figure itself.
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 import matplotlib as mpl
@@ -24,14 +25,10 @@ OKABE_ITO = {
     "grey": "#999999",
 }
 
-PARTNERSHIP_COLORS = {
-    "growth-cities": OKABE_ITO["orange"],
-    "c6": OKABE_ITO["blue"],
-    "vitality": OKABE_ITO["green"],
-    "mid-sized-growth-cities": OKABE_ITO["vermillion"],
-    "joensuu-lappeenranta-imatra": OKABE_ITO["purple"],
-    "regional-towns": OKABE_ITO["grey"],
-}
+# Partnership colours in the order of data/partnerships.csv (see partnership_color).
+PARTNERSHIP_PALETTE = tuple(OKABE_ITO[k] for k in
+                            ("orange", "blue", "green", "vermillion", "purple", "grey",
+                             "sky_blue", "yellow"))
 NEUTRAL = "#BBBBBB"  # municipalities in no grouping, background shapes
 HIGHLIGHT = OKABE_ITO["vermillion"]
 CLASS_BAND = OKABE_ITO["sky_blue"]
@@ -76,17 +73,44 @@ def apply() -> None:
 
 
 def partnership_color(partnership_id: str) -> str:
-    return PARTNERSHIP_COLORS.get(partnership_id, OKABE_ITO["black"])
+    """The partnership's colour in every figure: the palette in the order of the
+    partnerships in the data (``data/partnerships.csv``); black for an unknown id."""
+    from . import data
+
+    order = list(data.partnerships()["partnership_id"])
+    if partnership_id not in order:
+        return OKABE_ITO["black"]
+    return PARTNERSHIP_PALETTE[order.index(partnership_id) % len(PARTNERSHIP_PALETTE)]
 
 
-def class_colors(n: int) -> list[str]:
-    """``n`` colours for ordered size classes, light (small) to dark (large). Viridis is
-    colour-blind safe, prints in grey scale, and (unlike cividis) has no grey middle that a
-    reader could take for "no data"."""
-    cmap = mpl.colormaps["viridis_r"]
-    if n == 1:
-        return [to_hex(cmap(0.5))]
-    return [to_hex(cmap(0.08 + 0.84 * i / (n - 1))) for i in range(n)]
+# The population scale the class colours are spread over (log10 of residents).
+CLASS_SCALE = (3.0, 5.5)
+
+
+def class_color(lo, hi=None) -> str:
+    """The colour of the size class ``lo`` ≤ population < ``hi`` (``hi`` None: open-ended),
+    the same in every figure whatever other classes it is drawn with: viridis (reversed:
+    light = small, dark = large) at the class's middle on a log population scale. Viridis
+    is colour-blind safe, prints in grey scale, and (unlike cividis) has no grey middle
+    that a reader could take for "no data"."""
+    low = max(float(lo), 10 ** CLASS_SCALE[0] / 2)
+    high = float(hi) if hi is not None and hi == hi else low * 4
+    middle = math.log10(math.sqrt(low * high))
+    at = min(max((middle - CLASS_SCALE[0]) / (CLASS_SCALE[1] - CLASS_SCALE[0]), 0.0), 1.0)
+    return to_hex(mpl.colormaps["viridis_r"](0.05 + 0.9 * at))
+
+
+def class_colors(edges, open_ended: bool = False) -> list[str]:
+    """The colours of the classes of ``edges`` in order (:func:`class_color` of each)."""
+    edges = list(edges)
+    highs = edges[1:] + ([None] if open_ended else [])
+    return [class_color(lo, hi) for lo, hi in zip(edges, highs)]
+
+
+def band_colors(edges) -> list[str]:
+    """Colours of the bands of a population scale cut by ``edges``: below the first edge,
+    each class, at or above the last edge (:func:`analysis.sizeclass.class_position` + 1)."""
+    return [class_color(0, edges[0]), *class_colors(edges), class_color(edges[-1], None)]
 
 
 def source_text(lang: str, *parts: str) -> str:

@@ -48,7 +48,7 @@ def lighten(colour: str, amount: float = 0.55):
 def band_colours(graph) -> list[str]:
     """Colours of the size bands (below, classes…, above), light = small to dark = large."""
     bounds = _bounds(graph)
-    return style.class_colors(len(bounds) + 1)
+    return style.band_colors(bounds)
 
 
 def _bounds(graph) -> tuple[int, ...]:

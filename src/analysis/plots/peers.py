@@ -20,7 +20,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from .. import peers, style
 from ..i18n import t
 from ..names import resolve
-from ..peers_report import (class_labels, fmt_number, fmt_value, measure_label, period_label,
+from ..present.peers import (class_labels, fmt_number, fmt_value, measure_label, period_label,
                             reason_label, source_parts, source_table_label, unit_label)
 
 ROW_IN = 0.62  # height of one measure's row, inches (title, dots, tick labels)

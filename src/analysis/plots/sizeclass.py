@@ -42,15 +42,6 @@ def _population_axis(ax, lang: str, lo: float, hi: float, edges=()) -> None:
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
-def _band_colors(n: int) -> list[str]:
-    """One class: the house band colour; several: the ordered class colours."""
-    return [style.CLASS_BAND] if n == 1 else style.class_colors(n)
-
-
-def _dot_colors(n: int) -> list[str]:
-    return [style.OKABE_ITO["blue"]] if n == 1 else style.class_colors(n)
-
-
 def _shade_classes(ax, edges, colors, alpha=0.3, label_lang=None, counts=None) -> list[Patch]:
     handles = []
     for i, (lo, hi) in enumerate(zip(edges, edges[1:])):
@@ -99,7 +90,7 @@ def distribution(year=None, bounds=sizeclass.MID_SIZE_BOUNDS, cities_only: bool 
     rows = everyone[in_class | everyone["code"].isin(partners)]
     rows = rows.sort_values("population", ascending=True)
     label_rows = 0 < len(rows) <= MAX_LABELLED
-    colors = _band_colors(len(edges) - 1)
+    colors = style.class_colors(edges)
 
     top_h = 2.3
     bottom_h = 0.55 + 0.15 * len(rows) if label_rows else 0
@@ -150,8 +141,7 @@ def distribution(year=None, bounds=sizeclass.MID_SIZE_BOUNDS, cities_only: bool 
 def _member_strip(ax, rows, edges, colors, partners, highlight, lang):
     y = np.arange(len(rows))
     inside = rows["class_index"].to_numpy() >= 0
-    dots = _dot_colors(len(colors))
-    fill = [dots[i] if i >= 0 else "white" for i in rows["class_index"]]
+    fill = [colors[i] if i >= 0 else "white" for i in rows["class_index"]]
     ax.scatter(rows["population"], y, s=28, c=fill, edgecolors="#333333", linewidths=0.6,
                zorder=3)
     marked = rows["code"].isin(partners).to_numpy()
@@ -168,7 +158,7 @@ def _member_strip(ax, rows, edges, colors, partners, highlight, lang):
     ax.set_xlim(lo / 1.12, hi * 1.12)
     _population_axis(ax, lang, lo / 1.12, hi * 1.12, edges)
     ax.set_xlabel(t("axis.population_log", lang))
-    handles = [Patch(facecolor=dots[0], edgecolor="#333333", label=t("size.legend.member", lang))]
+    handles = [Patch(facecolor=colors[0], edgecolor="#333333", label=t("size.legend.member", lang))]
     if (~inside).any():
         handles.append(Patch(facecolor="white", edgecolor="#333333",
                              label=t("size.legend.outside", lang)))
@@ -201,7 +191,7 @@ def history_heatmap(bounds=sizeclass.MID_SIZE_BOUNDS, cities_only: bool = True,
 
     height = 1.9 + 0.18 * max(len(order), 3)
     fig, ax = style.figure(style.WIDTH_IN, height)
-    colors = [BELOW_COLOR, *_dot_colors(n), ABOVE_COLOR]
+    colors = [BELOW_COLOR, *style.class_colors(edges), ABOVE_COLOR]
     cmap = ListedColormap(colors)
     values = np.ma.masked_invalid(grid.to_numpy() + 1)  # -1..n -> 0..n+1
     ax.pcolormesh(np.arange(len(years) + 1) - 0.5, np.arange(len(order) + 1) - 0.5, values,

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import data, peers, provenance
-from .i18n import fmt_float, fmt_int, format_years, t
-from .names import resolve, slug
-from .sizeclass import MID_SIZE_BOUNDS
+from .. import data, peers, provenance
+from ..i18n import fmt_float, fmt_int, format_years, t
+from ..names import resolve, slug
+from ..sizeclass import MID_SIZE_BOUNDS
 
 UNIT_KEYS = {"%": "pct", "years": "years", "EUR": "eur", "per_1000": "per_1000",
              "per_resident": "per_resident"}
@@ -167,7 +167,7 @@ def city_summary_text(comp: pd.DataFrame, lang: str) -> str:
 
 # ------------------------------------------------------------------ partnership
 def class_labels(indexes, lang: str) -> str:
-    from .sizeclass import STANDARD_EDGES, class_label
+    from ..sizeclass import STANDARD_EDGES, class_label
 
     edges = list(STANDARD_EDGES)
     return ", ".join(class_label(edges[i], edges[i + 1] if i + 1 < len(edges) else None, lang)
@@ -224,7 +224,7 @@ def class_medians_table(medians: pd.DataFrame, lang: str, highlight=MID_SIZE_BOU
         t("peers.col.period_source", lang): [
             f"{period_label(p, lang)} · {source_table_label(s, lang)}"
             for p, s in zip(meta["period"], meta["source_table"])]})
-    from .sizeclass import STANDARD_EDGES
+    from ..sizeclass import STANDARD_EDGES
 
     columns = []
     for i in medians.columns:
@@ -242,7 +242,7 @@ def class_medians_table(medians: pd.DataFrame, lang: str, highlight=MID_SIZE_BOU
 
 
 def _is_standard_class(bounds) -> bool:
-    from .sizeclass import STANDARD_EDGES
+    from ..sizeclass import STANDARD_EDGES
 
     edges = list(STANDARD_EDGES)
     return bool(bounds) and len(bounds) == 2 and tuple(bounds) in zip(edges, edges[1:])
@@ -251,7 +251,7 @@ def _is_standard_class(bounds) -> bool:
 def class_medians_text(medians: pd.DataFrame, lang: str, highlight=MID_SIZE_BOUNDS) -> str:
     """What the table shows, and which column is marked (only when ``highlight`` is one
     of the standard classes)."""
-    from .sizeclass import class_label
+    from ..sizeclass import class_label
 
     text = t("peers.classes.text", lang, year=medians.attrs["year"])
     if _is_standard_class(highlight):
