@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import data, pxweb, sizeclass
+from . import data, pxweb, readset, sizeclass
 from .params import check_municipality, check_partnership, check_year
 
 POPULATION_SOURCE = "population"  # the project's population table (source_table of changes)
@@ -120,7 +120,10 @@ def comparison_indicators(year=None) -> pd.DataFrame:
     measures keep their own (latest) period.
     """
     year = check_year(year)
-    wide = sizeclass.population_wide()
+    # Only the population years used below (the render cache keys on them): a change to
+    # another year's figure leaves every comparison as it is.
+    with readset.rows("population", "year", population_years_read(year)):
+        wide = sizeclass.population_wide()
     codes = wide.index
     indicators = data.indicators()
     jobs = data.jobs()
@@ -157,10 +160,16 @@ def finland_values(year=None) -> pd.DataFrame:
     municipalities' population of the same year; changes and jobs per resident use the
     sums over all municipalities."""
     year = check_year(year)
-    wide = sizeclass.population_wide()
-    total = wide.sum()
     country = data.country_indicators()
     jobs = data.jobs()
+    years = {year, int(jobs["year"].max())} | {
+        year - m.span for m in MEASURES.values() if m.kind == "change"} | {
+        int(_latest_period(country, m.indicator).iloc[0]["year"])
+        for m in MEASURES.values() if m.kind == "per_1000"}
+    with readset.rows("population", "year", sorted(y for y in years
+                                                   if y in data.population_years())):
+        wide = sizeclass.population_wide()  # only the years used below are noted
+    total = wide.sum()
     rows = {}
     for m in MEASURES.values():
         if m.kind == "change":
