@@ -204,6 +204,102 @@ def test_reports_are_offline_titled_and_show_the_data(small_set):
         '../../figures/en/cities/pori-609/') >= 4
 
 
+class _Page(HTMLParser):
+    """What a reader gets from a report page's outputs (navigation, <title> and template
+    aside): the text outside the provenance footer and the export links, tables cell by
+    cell, and the embedded images."""
+
+    def __init__(self):
+        super().__init__()
+        self.text, self.cells, self.images = [], [], []
+        self._output = 0  # depth of <div> inside an output area (0: outside)
+        self._skip = None  # [tag, depth] inside the footer, a <style> or the export links
+        self._cell = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "div" and (self._output or "jp-OutputArea-output" in (attrs.get("class") or "")):
+            self._output += 1
+        if self._skip:
+            self._skip[1] += tag == self._skip[0]
+        elif tag in ("footer", "style") or (tag == "p" and attrs.get("class") == "export-links"):
+            self._skip = [tag, 1]
+        if tag in ("td", "th"):
+            self._cell = []
+        if self._output and tag == "img" and (attrs.get("src") or "").startswith("data:image/png"):
+            self.images.append(attrs.get("width"))
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self._output:
+            self._output -= 1
+        if self._skip and tag == self._skip[0]:
+            self._skip[1] -= 1
+            if not self._skip[1]:
+                self._skip = None
+        if tag in ("td", "th") and self._cell is not None:
+            self.cells.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._skip or not self._output:
+            return
+        if self._cell is not None:
+            self._cell.append(data)
+        if data.strip():
+            self.text.append(" ".join(data.split()))
+
+
+def _page(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.mark.slow
+def test_fast_render_matches_plain_papermill_and_nbconvert(small_set, tmp_path):
+    """Issue 15: the warm-kernel pipeline (one drawing per figure, in-process HTML) gives
+    the page that the plain ``papermill`` + ``jupyter nbconvert`` commands give: the same
+    text and numbers, the same tables cell by cell, as many embedded images of the same
+    size, and the same exported files (tables byte for byte, figures 300-dpi PNG and SVG of
+    the same size)."""
+    from PIL import Image
+
+    out, _, _ = small_set
+    bin_dir = Path(sys.executable).parent
+    run = dict(capture_output=True, text=True, timeout=300,
+               env={**os.environ, "MPLBACKEND": "Agg"})
+    result = subprocess.run([str(bin_dir / "papermill"), str(paths.NOTEBOOKS_DIR / "city_profile.ipynb"),
+                             str(tmp_path / "pori.ipynb"), "--cwd", str(tmp_path),
+                             "-p", "city", "Pori", "-p", "lang", "fi", "-p", "export_dir", "files"],
+                            **run)
+    assert result.returncode == 0, result.stderr[-2000:]
+    result = subprocess.run([str(bin_dir / "jupyter"), "nbconvert", "--to", "html",
+                             "--no-input", str(tmp_path / "pori.ipynb")], **run)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+    fast, plain = _page(out / "cities/pori-609.html"), _page(tmp_path / "pori.html")
+    assert fast.cells and fast.cells == plain.cells
+    assert len(fast.text) > 20 and fast.text == plain.text
+    assert len(fast.images) == len(plain.images) == 4
+    assert fast.images == plain.images  # display widths: the figures' sizes at screen scale
+
+    fast_files, plain_files = out / "figures/cities/pori-609", tmp_path / "files"
+    names = sorted(p.name for p in fast_files.iterdir())
+    assert names == sorted(p.name for p in plain_files.iterdir())
+    assert sum(n.endswith(".png") for n in names) == sum(n.endswith(".svg") for n in names) == 4
+    for name in names:
+        a, b = fast_files / name, plain_files / name
+        if name.endswith(".png"):
+            with Image.open(a) as x, Image.open(b) as y:
+                assert x.size == y.size and x.mode == y.mode, name
+                assert round(x.info["dpi"][0]) == round(y.info["dpi"][0]) == 300, name
+        elif name.endswith(".svg"):
+            size = r'<svg[^>]* width="([^"]+)" height="([^"]+)"'
+            assert re.search(size, a.read_text()).groups() == re.search(size, b.read_text()).groups()
+        elif name.endswith(".csv"):
+            assert a.read_bytes() == b.read_bytes(), name
+
+
 @pytest.mark.slow
 def test_second_run_skips_all_and_changed_data_rerenders_dependants(small_set, tmp_path,
                                                                      monkeypatch):

@@ -66,27 +66,67 @@ def _tight_bbox(fig):
     return fig.get_tightbbox(renderer()).padded(mpl.rcParams["savefig.pad_inches"])
 
 
-def _screen_image(png: bytes, dpi: int):
-    """A PNG drawn at ``dpi``, resampled to screen resolution where it is finer, and shown
-    at the size of an inline figure."""
+class _Pixels:
+    """A file for ``savefig(format="rgba")``: keeps the drawn pixels as an (h, w, 4) array
+    instead of bytes, so their size is known without rounding the bbox times the dpi."""
+
+    rgba = None
+
+    def write(self, data) -> None:
+        import numpy as np
+
+        self.rgba = np.array(data, dtype=np.uint8, copy=True)  # the renderer reuses its buffer
+
+    def seek(self, *args) -> int:  # matplotlib takes an object with seek for a file
+        return 0
+
+
+def _draw(fig, dpi: int, bbox):
+    """Draw the figure once at ``dpi``; returns a PIL image of it (RGBA)."""
+    from PIL import Image as PILImage
+
+    pixels = _Pixels()
+    fig.savefig(pixels, format="rgba", dpi=dpi, bbox_inches=bbox)
+    return PILImage.fromarray(pixels.rgba, mode="RGBA")
+
+
+def _png(image, dpi: int) -> bytes:
+    """The image as matplotlib's savefig writes a PNG (same pixels, dpi and Software
+    text chunk), at the fast zlib level."""
+    import matplotlib as mpl
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Software", f"Matplotlib version{mpl.__version__}, https://matplotlib.org/")
+    out = io.BytesIO()
+    image.save(out, format="png", dpi=(dpi, dpi), pnginfo=info,
+               compress_level=PNG_COMPRESS_LEVEL)
+    return out.getvalue()
+
+
+def _screen_image(image, dpi: int):
+    """An image drawn at ``dpi`` (a PIL image, or PNG bytes), resampled to screen
+    resolution where it is finer, and shown at the size of an inline figure. From the
+    drawn pixels, not from the exported PNG: nothing is decoded again."""
     from IPython.display import Image
     from PIL import Image as PILImage
 
-    with PILImage.open(io.BytesIO(png)) as image:
-        width, height = image.size
-        if dpi > SCREEN_DPI:
-            factor = dpi / SCREEN_DPI
-            if factor == int(factor):
-                # 300 -> 150 dpi: average each 2×2 block (a box filter), an order of
-                # magnitude faster than LANCZOS and as sharp at an exact integer ratio.
-                small = image.reduce(int(factor))
-            else:
-                small = image.resize((round(width / factor), round(height / factor)),
-                                     PILImage.Resampling.LANCZOS)
-            out = io.BytesIO()
-            small.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
-            png = out.getvalue()
-    return Image(data=png, format="png", width=round(width * DISPLAY_DPI / dpi))
+    if isinstance(image, bytes):
+        image = PILImage.open(io.BytesIO(image))
+    width, height = image.size
+    small = image
+    if dpi > SCREEN_DPI:
+        factor = dpi / SCREEN_DPI
+        if factor == int(factor):
+            # 300 -> 150 dpi: average each 2×2 block (a box filter), an order of
+            # magnitude faster than LANCZOS and as sharp at an exact integer ratio.
+            small = image.reduce(int(factor))
+        else:
+            small = image.resize((round(width / factor), round(height / factor)),
+                                 PILImage.Resampling.LANCZOS)
+    out = io.BytesIO()
+    small.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
+    return Image(data=out.getvalue(), format="png", width=round(width * DISPLAY_DPI / dpi))
 
 
 class Report:
@@ -125,21 +165,18 @@ class Report:
         whatever matplotlib backend the kernel runs (MPLBACKEND=Agg would show nothing).
         """
         bbox = _tight_bbox(fig)
-        buffer = io.BytesIO()
         # Without export only the screen image is needed: draw it at screen resolution.
         dpi = DPI_EXPORT if self.export_dir else SCREEN_DPI
-        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches=bbox,
-                    pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
-        png = buffer.getvalue()
+        image = _draw(fig, dpi, bbox)  # one drawing: the PNG file and the screen image
         names = []
         if self.export_dir:
             png_path, svg_path = (self.export_dir / f"{name}.{ext}" for ext in ("png", "svg"))
-            png_path.write_bytes(png)
+            png_path.write_bytes(_png(image, dpi))
             fig.savefig(svg_path, format="svg", bbox_inches=bbox, metadata={"Date": None})
             self.files += [png_path, svg_path]
             names = [png_path.name, svg_path.name]
         plt.close(fig)
-        _display(_screen_image(png, dpi))
+        _display(_screen_image(image, dpi))
         self._links(names)
 
     def table(self, frame: pd.DataFrame, name: str, caption: str | None = None,

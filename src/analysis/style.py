@@ -134,8 +134,11 @@ def figure(width: float = WIDTH_IN, height: float = 4.2, **kw):
 
 
 def finish(fig, ax=None, *, title: str, source: str, xlabel: str | None = None,
-           ylabel: str | None = None, subtitle: str | None = None):
-    """Title, axis labels and the source line on the figure itself."""
+           ylabel: str | None = None, subtitle: str | None = None, layout: bool = True):
+    """Title, axis labels and the source line on the figure itself; then a tight layout,
+    unless ``layout=False``: a caller that places its axes itself (``subplots_adjust`` with
+    every margin) would only throw the tight layout away, and on a figure of many axes it
+    is the most expensive step of building it."""
     if ax is not None:
         if xlabel is not None:
             ax.set_xlabel(xlabel)
@@ -146,5 +149,6 @@ def finish(fig, ax=None, *, title: str, source: str, xlabel: str | None = None,
         fig.text(0.01, 0.935, subtitle, ha="left", va="top", fontsize=8, color="#444444")
     fig.text(0.01, 0.005, wrap_source(source, 0.98 * fig.get_figwidth()), ha="left",
              va="bottom", fontsize=SOURCE_FONTSIZE, color="#555555", gid="source-line")
-    fig.tight_layout(rect=(0, 0.04, 1, 0.95 if not subtitle else 0.91))
+    if layout:
+        fig.tight_layout(rect=(0, 0.04, 1, 0.95 if not subtitle else 0.91))
     return fig

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import PathCollection
 from matplotlib.patches import Patch
 
 from .. import data
@@ -32,20 +32,40 @@ def finland(ax, fill: Mapping[str, str] | None = None, outline: set[str] | None 
     return shapes
 
 
-def polygons(geometries, **style) -> PatchCollection:
-    """(Multi)polygons as one matplotlib collection. GeoSeries.plot would do the same but
-    redraws the whole figure after every call, which made a panel of six maps take seconds."""
+# geometry id -> (the geometry, its matplotlib paths): a warm worker draws the same 308
+# boundaries for every profile; converting them to paths cost more than drawing them.
+_PATHS: dict[int, tuple] = {}
+_PATHS_MAX = 4096
+
+
+def _paths_of(geom) -> list:
+    """The matplotlib paths of a (multi)polygon, computed once per geometry object (the
+    geometry is kept with them, so its id is not reused while it is cached)."""
+    cached = _PATHS.get(id(geom))
+    if cached is not None and cached[0] is geom:
+        return cached[1]
     from shapely.plotting import patch_from_polygon
 
-    patches, index = [], []
+    paths = [patch_from_polygon(part).get_path() for part in getattr(geom, "geoms", [geom])]
+    if len(_PATHS) >= _PATHS_MAX:
+        _PATHS.clear()
+    _PATHS[id(geom)] = (geom, paths)
+    return paths
+
+
+def polygons(geometries, **style) -> PathCollection:
+    """(Multi)polygons as one matplotlib collection. GeoSeries.plot would do the same but
+    redraws the whole figure after every call, which made a panel of six maps take seconds.
+    The paths of each geometry are made once per process (:func:`_paths_of`)."""
+    paths, index = [], []
     for i, geom in enumerate(geometries):
-        for part in getattr(geom, "geoms", [geom]):
-            patches.append(patch_from_polygon(part))
-            index.append(i)
+        parts = _paths_of(geom)
+        paths += parts
+        index += [i] * len(parts)
     facecolor = style.pop("facecolor", None)
     if isinstance(facecolor, list):  # one colour per geometry -> one per polygon part
         facecolor = [facecolor[i] for i in index]
-    return PatchCollection(patches, facecolor=facecolor, match_original=False, **style)
+    return PathCollection(paths, sizes=None, facecolor=facecolor, **style)
 
 
 def legend_patches(items: Mapping[str, str], edge: str | None = None) -> list[Patch]:

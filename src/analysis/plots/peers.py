@@ -95,8 +95,10 @@ def _figure(n_rows: int, subtitle: str, n_handles: int):
 def _finish(fig, title: str, subtitle: str, source: str, handles) -> None:
     """House title, subtitle and source line; then room at the top for the legend and at
     the bottom for the (wrapped) source line."""
+    # No tight layout: subplots_adjust below sets every margin and the row spacing (one
+    # column), so it would be computed for nothing (about a third of building the figure).
     style.finish(fig, None, title=title, subtitle=textwrap.fill(subtitle, SUBTITLE_CHARS),
-                 source=source)
+                 source=source, layout=False)
     height = fig.get_figheight()
     legend, top, ncol = _header(subtitle, len(handles))
     lines = style.wrap_source(source, 0.98 * fig.get_figwidth()).count("\n") + 1
