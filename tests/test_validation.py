@@ -80,10 +80,13 @@ def test_missing_municipality_in_a_year(snapshot_copy):
     assert "year 2024 lacks municipalities 005" in message
 
 
-def test_wrong_number_of_municipalities(snapshot_copy):
-    path = snapshot_copy / "municipalities.csv"
+def _drop_last_row(path):
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(lines[:-1]), encoding="utf-8")
+
+
+def test_wrong_number_of_municipalities(snapshot_copy):
+    _drop_last_row(snapshot_copy / "municipalities.csv")
     message = _load_error(snapshot_copy)
     assert "307 municipalities, expected 308" in message
 
@@ -160,9 +163,7 @@ def test_value_cut_short_is_caught_by_the_checksum(snapshot_copy):
 
 
 def test_row_count_differs_from_the_package(snapshot_copy):
-    path = snapshot_copy / "memberships.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(lines[:-1]), encoding="utf-8")
+    _drop_last_row(snapshot_copy / "memberships.csv")
     assert "memberships.csv: 39 rows, datapackage.json declares 40" in _check_cli(snapshot_copy)
 
 
