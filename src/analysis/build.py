@@ -28,6 +28,7 @@ import pandas as pd
 import yaml
 
 from . import __version__, pxweb, raw
+from .i18n import format_years
 from .paths import (BOUNDARIES_FILE, DATAPACKAGE_FILE, MERGERS_FILE, RAW_DIR, SOURCES_DIR,
                     TABLE_FILES)
 
@@ -323,7 +324,7 @@ def build_population(inputs: Inputs, log: BuildLog, harmoniser: Harmoniser) -> p
     for y, source in sorted(year_source.items()):
         spans.setdefault(source, []).append(y)
     for source, years in spans.items():
-        log.add("population", f"years {_span(years)} from {source}")
+        log.add("population", f"years {format_years(years)} from {source}")
 
     compared = thl.merge(stat_csv, on=["code", "year"], suffixes=("_thl", "_11re"))
     compared["difference"] = compared["population_thl"] - compared["population_11re"]
@@ -352,13 +353,6 @@ def build_population(inputs: Inputs, log: BuildLog, harmoniser: Harmoniser) -> p
                f"{int(largest['population_thl'])} vs {int(largest['population_11re'])}"
                if largest is not None else ""))
     return population.sort_values(["code", "year"]).reset_index(drop=True)
-
-
-def _span(years: list[int]) -> str:
-    years = sorted(years)
-    if years == list(range(years[0], years[-1] + 1)) and len(years) > 1:
-        return f"{years[0]}–{years[-1]}"
-    return ", ".join(str(y) for y in years)
 
 
 def _check_division_codes(path: Path, table_id: str, found: set[str], harmoniser: Harmoniser,
@@ -473,7 +467,7 @@ def build_jobs(inputs: Inputs, log: BuildLog, harmoniser: Harmoniser) -> pd.Data
                                  f"the table's whole-country row says {total}")
         frame["file"], frame["updated"] = path.name, response.updated
         frames.append(frame)
-        log.add("jobs", f"pxweb/{path.name}: years {_span(sorted(frame['year'].unique()))} "
+        log.add("jobs", f"pxweb/{path.name}: years {format_years(frame['year'].unique())} "
                         "(table 115p); municipalities sum to the whole-country row")
     if frames:
         api = (pd.concat(frames).sort_values(["updated", "file"])

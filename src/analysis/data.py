@@ -173,9 +173,7 @@ def check_integrity(folder: Path) -> dict:
             raise DataValidationError(f"{path}: empty file (no header, no rows)")
         digest = provenance.file_digest(path)
         if digest != item["hash"]:
-            rows = None
-            if file.endswith(".csv"):
-                rows = max(_decode(path).count("\n") - 1, 0)
+            rows = provenance.csv_rows(path) if file.endswith(".csv") else None
             detail = (f"; it has {rows} rows, datapackage.json declares {item['rows']}"
                       if rows is not None and rows != item["rows"] else "")
             raise DataValidationError(
@@ -254,6 +252,12 @@ def _load(folder: Path, fingerprint: tuple) -> Snapshot:
     return Snapshot(folder=folder, **tables)
 
 
+def _cached(directory=None) -> Snapshot:
+    """The validated snapshot shared by this process (callers copy what they hand out)."""
+    folder = data_dir(directory)
+    return _load(folder, _fingerprint(folder))
+
+
 def load(directory=None) -> Snapshot:
     """All tables, validated together. Cached; every DataFrame returned is a fresh copy."""
     readset.note("table", "*")  # every table (the renderer expands "*"); accessors note their own
@@ -267,7 +271,7 @@ def _accessor(name: str, doc: str = "") -> Callable[..., pd.DataFrame]:
     a fresh copy), noted in the read set of the report reading it."""
     def read(directory=None) -> pd.DataFrame:
         with readset.table(name):
-            return getattr(load(directory), name)
+            return getattr(_cached(directory), name).copy()  # this table only, not all of them
 
     read.__name__ = read.__qualname__ = name
     read.__doc__ = doc or f"The {name} table (validated; a fresh copy)."
@@ -290,7 +294,7 @@ mergers = _accessor("mergers", "Merged municipalities: code, name, successor, da
 
 def population_years(directory=None) -> list[int]:
     with readset.reading("column", "population", "year"):
-        return sorted(int(y) for y in load(directory).population["year"].unique())
+        return sorted(int(y) for y in _cached(directory).population["year"].unique())
 
 
 @lru_cache(maxsize=4)
@@ -319,7 +323,7 @@ def boundaries(directory=None, crs: str | None = "EPSG:3067"):
     if not path.exists():
         raise DataValidationError(f"{path}: boundaries missing; run `analysis data build`")
     shapes = _boundaries_in(path, path.stat().st_mtime_ns, crs)
-    codes = set(_load(folder, _fingerprint(folder)).municipalities["code"])  # cached, no copy
+    codes = set(_cached(directory).municipalities["code"])  # no copy needed
     unknown = sorted(set(shapes["code"]) - codes)
     if unknown:
         raise DataValidationError(f"{path}: codes not in municipalities: {unknown}")

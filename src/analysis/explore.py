@@ -24,7 +24,7 @@ import pandas as pd
 from . import data, sizeclass
 from .i18n import fmt_date, fmt_int, fmt_signed, fmt_signed_pct, t
 from .names import partnership_name
-from .params import ParameterError, check_municipality, check_partnership, check_year
+from .params import ParameterError, check_municipality, check_year
 
 SCREEN_DPI = 110  # the inline size of a matplotlib figure
 

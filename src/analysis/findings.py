@@ -60,7 +60,8 @@ def _class_lines(latest: int) -> list[str]:
         members = sizeclass.members(year)
         counts.append(f"{year}: {len(members)} cities, {_n(members['population'].sum())} residents")
     latest_members = sizeclass.members(latest)
-    return [f"- **Size class 40 000–100 000, cities only** — " + "; ".join(counts)
+    lo, hi = sizeclass.MID_SIZE_BOUNDS
+    return [f"- **Size class {_n(lo)}–{_n(hi)}, cities only** — " + "; ".join(counts)
             + f". In {latest}: {_names(latest_members)}."]
 
 

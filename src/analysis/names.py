@@ -72,6 +72,10 @@ def slug(text: str) -> str:
 def former_municipalities() -> dict[str, tuple[str, str, str]]:
     """Merged municipalities users may still type: code -> (name, successor on the
     snapshot's division, date of the merger), from the curated merger table."""
+    return dict(_lookup()[3])
+
+
+def _former_table() -> dict[str, tuple[str, str, str]]:
     mergers = _data.mergers()
     successor = dict(zip(mergers["code"], mergers["successor"]))
     out = {}
@@ -85,8 +89,10 @@ def former_municipalities() -> dict[str, tuple[str, str, str]]:
 
 
 @lru_cache(maxsize=4)
-def _index(fingerprint) -> tuple[dict[str, set[str]], dict[str, Municipality], dict[str, str]]:
+def _index(fingerprint) -> tuple[dict[str, set[str]], dict[str, Municipality], dict[str, str],
+                                  dict[str, tuple[str, str, str]]]:
     frame = _data.municipalities()
+    former = _former_table()
     by_code = {row.code: Municipality(row.code, row.name_fi, row.name_sv, row.name_en)
                for row in frame.itertuples()}
     keys: dict[str, set[str]] = {}
@@ -95,10 +101,10 @@ def _index(fingerprint) -> tuple[dict[str, set[str]], dict[str, Municipality], d
         for name in {muni.name_fi, muni.name_sv, muni.name_en}:
             keys.setdefault(normalise(name), set()).add(muni.code)
             label.setdefault(normalise(name), f"{name} {muni.code}")
-    for old_code, (name, successor, _date) in former_municipalities().items():
+    for old_code, (name, successor, _date) in former.items():
         keys.setdefault(normalise(name), set()).add(old_code)
         label.setdefault(normalise(name), f"{name} {old_code} (now {by_code[successor].name_fi})")
-    return keys, by_code, label
+    return keys, by_code, label, former
 
 
 def _lookup():
@@ -106,8 +112,8 @@ def _lookup():
     return _index(_data._fingerprint(folder))
 
 
-def _former(code: str, by_code: dict[str, Municipality]) -> Municipality:
-    name, successor, date = former_municipalities()[code]
+def _former(code: str, by_code: dict[str, Municipality], former: dict) -> Municipality:
+    name, successor, date = former[code]
     target = by_code[successor]
     note = (f"{name} ({code}) merged into {target.name_fi} ({target.code}) on {date}; "
             f"on the {_provenance.division()} division its figures are {target.name_fi}'s")
@@ -116,7 +122,7 @@ def _former(code: str, by_code: dict[str, Municipality]) -> Municipality:
 
 def suggest(query, limit: int = 3) -> list[str]:
     """The closest known names to ``query``, each with its code."""
-    keys, _, label = _lookup()
+    keys, _, label, _ = _lookup()
     close = difflib.get_close_matches(normalise(query), list(keys), n=4 * limit, cutoff=0.6)
     seen, out = set(), []
     for key in close:  # one suggestion per municipality, whichever of its names is closest
@@ -129,7 +135,7 @@ def suggest(query, limit: int = 3) -> list[str]:
 
 def resolve(query) -> Municipality:
     """The municipality named by ``query`` (name in any language, code as str or int)."""
-    keys, by_code, _ = _lookup()
+    keys, by_code, _, former = _lookup()
     if isinstance(query, (bool, np.bool_)) or query is None:
         raise UnknownMunicipalityError(query, [])
     # Integral covers numpy integers too (a code read from a DataFrame column of ints).
@@ -137,8 +143,8 @@ def resolve(query) -> Municipality:
         code = f"{int(query):03d}"
         if code in by_code:
             return by_code[code]
-        if code in former_municipalities():
-            return _former(code, by_code)
+        if code in former:
+            return _former(code, by_code, former)
         raise UnknownMunicipalityError(query, [])
     matches = keys.get(normalise(query), set())
     if len(matches) > 1:
@@ -146,7 +152,7 @@ def resolve(query) -> Municipality:
         raise UnknownMunicipalityError(query, [f"ambiguous: {names}"])
     if matches:
         code = next(iter(matches))
-        return _former(code, by_code) if code in former_municipalities() else by_code[code]
+        return _former(code, by_code, former) if code in former else by_code[code]
     raise UnknownMunicipalityError(query, suggest(query))
 
 
@@ -163,7 +169,7 @@ def name_column(lang: str, prefix: str = "name") -> str:
 
 def display_name(code: str, lang: str = "fi") -> str:
     """The municipality's name in ``lang`` (fi, sv or en)."""
-    _, by_code, _ = _lookup()
+    by_code = _lookup()[1]
     return by_code[code].name(lang)
 
 

@@ -159,6 +159,11 @@ def datapackage(tables: dict, log, inputs, folder: Path, builder_version: str,
     }
 
 
+def csv_rows(path: Path) -> int:
+    """Data rows of a CSV the build wrote (one line each, after the header)."""
+    return max(Path(path).read_bytes().count(b"\n") - 1, 0)
+
+
 def reseal(directory) -> dict:
     """Record the current bytes, hash and rows of every file in ``directory``'s package.
 
@@ -174,7 +179,7 @@ def reseal(directory) -> dict:
         item["bytes"] = file.stat().st_size
         item["hash"] = file_digest(file)
         if item["path"].endswith(".csv"):
-            item["rows"] = max(file.read_text(encoding="utf-8").count("\n") - 1, 0)
+            item["rows"] = csv_rows(file)
     path.write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return package
 
@@ -220,17 +225,8 @@ def municipality_count(directory=None) -> int:
     return int(load_datapackage(directory)["municipalities"])
 
 
-def years(table: str, directory=None) -> list[int]:
-    return list(resource(table, directory).get("years", []))
-
-
 def indicator_periods(directory=None) -> dict[str, list[str]]:
     return dict(resource("indicators", directory).get("periods", {}))
-
-
-def source_documents(directory=None) -> list[dict]:
-    """The curated source documents with their dates (for footers and source lines)."""
-    return [s for s in resource("memberships", directory)["sources"]]
 
 
 def table_source(table_id: str, directory=None) -> dict:

@@ -169,6 +169,11 @@ class Response:
         return PUBLISHERS.get(head, head)
 
 
+def is_known_value(text: str) -> bool:
+    """A number as the API writes it, or one of Statistics Finland's missing-value markers."""
+    return text in MISSING_MARKERS or bool(_NUMBER.fullmatch(text))
+
+
 def table_id_of(path: Path) -> str:
     """``11re_2025.json`` -> ``11re`` (the file name starts with the table id)."""
     return Path(path).name.split("_")[0].split(".")[0]
@@ -226,7 +231,7 @@ def read_response(path: Path, table_id: str | None = None) -> Response:
             if not isinstance(text, str):
                 raise _fail(table_id, path, f"data row {number}, variable {code}: "
                                             f"value {text!r} is not a string")
-            if text not in MISSING_MARKERS and not _NUMBER.fullmatch(text):
+            if not is_known_value(text):
                 raise _fail(table_id, path, f"data row {number} ({keyed[area[0]]}), variable "
                                             f"{code}: unknown value or missing-value marker "
                                             f"{text!r}")

@@ -35,7 +35,7 @@ from urllib.parse import urljoin
 
 import requests
 
-from .pxweb import MISSING_MARKERS, PSEUDO_MUNICIPALITIES
+from .pxweb import MISSING_MARKERS, PSEUDO_MUNICIPALITIES, is_known_value
 from .pxweb import TABLES as _PARSED
 
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PXWeb/api/v1/fi/StatFin/"
@@ -44,7 +44,6 @@ DEFAULT_MAX_CALLS, DEFAULT_TIME_WINDOW = 30, 10.0
 DEFAULT_MAX_VALUES = 100_000
 STAGING_NAME, BACKUP_NAME = ".refresh-staging", ".refresh-backup"
 ROUTE = "Statistics Finland PxWeb API v1, fetched by `analysis data refresh`"
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _DIVISION = re.compile(r"alue_\d+_(\d{4})\d{4}")
 _FILE_SAFE = re.compile(r"[^0-9A-Za-z_-]")
 
@@ -444,7 +443,7 @@ def check_response(plan: TablePlan, body: bytes, url: str, periods: list[str],
             seen_areas.add(key[area_i])
             seen_periods.add(key[time_i])
             for code, value in zip(contents, values):
-                if not _NUMBER.fullmatch(value) and value not in MISSING_MARKERS:
+                if not is_known_value(value):
                     raise RefreshError(
                         f"table {tid}, variable {code!r}: unknown value {value!r} for "
                         f"{key[area_i]} {key[time_i]} (known missing-value markers: "
@@ -482,11 +481,6 @@ def check_division(plan: TablePlan, codes: set[str], municipalities: set[str],
             f"table {spec.table_id} ({plan.area_code}) is on a municipal division the snapshot "
             f"does not know ({'; '.join(parts)}); record the merger in data/curated/mergers.csv "
             "and rebuild before refreshing")
-
-
-def division_year(area_code: str) -> int | None:
-    match = _DIVISION.fullmatch(area_code)
-    return int(match.group(1)) if match else None
 
 
 # ============================================================================ refresh
