@@ -17,7 +17,10 @@
 
 With ``--compare REV``, (b) and (f) are also measured for the code of git revision ``REV``
 (``git archive`` into a temporary folder, put first on PYTHONPATH), in the same run, for a
-before/after on the same machine at the same time.
+before/after on the same machine at the same time. ``--compare-path DIR`` puts DIR before
+that code on its PYTHONPATH: libraries as they were before (e.g. ``pip install --target DIR
+matplotlib==3.11.2`` for a change that pins a library), so the "before" is the old code on
+its old libraries.
 
     python benchmarks/render.py [--naive-sample 8] [--jobs N] [--city 609 --year 2010]
                                 [--all-municipalities] [--compare REV]
@@ -144,16 +147,18 @@ def floor(n_procs: int, env: dict | None = None, cwd: Path | None = None) -> tup
     return n, time.perf_counter() - started
 
 
-def _old_tree(rev: str, tmp: Path) -> dict:
+def _old_tree(rev: str, tmp: Path, libraries: str = "") -> dict:
     """The environment that runs the code of ``rev``: its src/ and notebooks/ from git
-    archive, first on PYTHONPATH; the data is the current one."""
+    archive, first on PYTHONPATH (after ``libraries``, if given); the data is the current
+    one."""
     root = tmp / "old"
     root.mkdir()
     archive = subprocess.run(["git", "archive", rev, "src", "notebooks"], cwd=paths.PROJECT_ROOT,
                              capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
     (root / "data").symlink_to(paths.DATA_DIR)
-    return {**os.environ, "PYTHONPATH": str(root / "src"), "ANALYSIS_PROJECT_ROOT": str(root)}
+    path = os.pathsep.join(p for p in (libraries, str(root / "src")) if p)
+    return {**os.environ, "PYTHONPATH": path, "ANALYSIS_PROJECT_ROOT": str(root)}
 
 
 def main() -> None:
@@ -167,6 +172,8 @@ def main() -> None:
                         help="also (e): --all-municipalities --force, fi and en (minutes)")
     parser.add_argument("--compare", metavar="REV", default="",
                         help="also measure (b) and (f) for the code of git revision REV")
+    parser.add_argument("--compare-path", metavar="DIR", default="",
+                        help="with --compare: libraries for the old code, first on its PYTHONPATH")
     args = parser.parse_args()
 
     jobs = render.default_jobs()
@@ -185,7 +192,7 @@ def main() -> None:
 
         out = tmp / "reports"
         cmd = [str(BIN / "analysis"), "render", "--output", str(out), *jobs_arg]
-        old_env = _old_tree(args.compare, tmp) if args.compare else None
+        old_env = _old_tree(args.compare, tmp, args.compare_path) if args.compare else None
         if old_env:
             print(f"(b) analysis render --force, {len(jobs)} reports, code of {args.compare}", flush=True)
             b_old, _ = _run([str(BIN / "analysis"), "render", "--output", str(tmp / "old-reports"),

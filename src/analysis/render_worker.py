@@ -20,6 +20,7 @@ HTML and files untouched and its executed notebook under ``_failed/``.
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 import shutil
@@ -42,7 +43,9 @@ import numpy, pandas, matplotlib, matplotlib.pyplot, seaborn, networkx, geopanda
 import analysis, analysis.data, analysis.report, analysis.style, analysis.plots.maps
 import analysis.profiles
 for _module in ("analysis.sizeclass", "analysis.network", "analysis.plots.sizeclass",
-                "analysis.plots.network"):
+                "analysis.plots.network", "analysis.peers", "analysis.plots.peers",
+                "analysis.present.city_profile", "analysis.present.partnership_profile",
+                "analysis.present.peers", "analysis.exports"):
     try:
         __import__(_module)
     except ImportError:
@@ -90,6 +93,11 @@ def kernel_snapshot() -> None:
     from analysis import readset
 
     readset.start()  # the warm-up's reads belong to no report
+    # The warm-up's objects (modules, data, the map) live as long as the kernel: moved out
+    # of the collector's reach, so the full collection `%reset` does between reports (and
+    # the automatic ones during a report) scan only what the report made.
+    gc.collect()
+    gc.freeze()
     _SNAPSHOT.update(
         rc={k: v for k, v in mpl.rcParams.items() if k not in _RC_KEEP},
         filters=list(warnings.filters),

@@ -14,8 +14,11 @@ import textwrap
 
 import numpy as np
 import pandas as pd
+import matplotlib as mpl
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.markers import TICKDOWN
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
 
 from .. import peers, style
 from ..i18n import t
@@ -26,6 +29,7 @@ from ..present.peers import (class_labels, fmt_number, fmt_value, measure_label,
 ROW_IN = 0.62  # height of one measure's row, inches (title, dots, tick labels)
 DOT_GREY = "#9A9A9A"
 MEDIAN_MARK = {"marker": "|", "ms": 15, "mew": 2.4, "ls": "none"}
+TICK_LABEL_PAD = 1  # points between tick mark and label
 FINLAND_MARK = {"marker": "D", "ms": 6, "mfc": "white", "mec": "black", "mew": 1.2, "ls": "none"}
 
 
@@ -47,17 +51,36 @@ def _row_title(ax, measure: str, meta: pd.Series, lang: str) -> None:
 
 def _row_axis(ax, values: list, lang: str) -> None:
     finite = np.array([v for v in values if v is not None and np.isfinite(v)], dtype=float)
-    if len(finite):
-        lo, hi = finite.min(), finite.max()
-        pad = (hi - lo) * 0.06 or max(abs(hi) * 0.05, 0.5)
-        ax.set_xlim(lo - pad, hi + pad)
+    lo, hi = (finite.min(), finite.max()) if len(finite) else (0.0, 1.0)
+    pad = (hi - lo) * 0.06 or max(abs(hi) * 0.05, 0.5)
+    ax.set_xlim(lo - pad, hi + pad)
     ax.set_ylim(-1, 2)  # the dots sit low in the row: the value label above stays inside
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
-    ax.grid(axis="y", visible=False)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=6))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_number(round(v, 2), lang)))
-    ax.tick_params(axis="x", labelsize=7, pad=1)
+    ax.grid(visible=False)
+    _row_ticks(ax, lang)
+
+
+def _row_ticks(ax, lang: str) -> None:
+    """The row's scale as matplotlib would draw it (MaxNLocator, 6 bins: grid line, tick
+    mark and label at each value), drawn as three plain artists instead of Tick objects:
+    eleven axes of ticks made this figure cost as much as the other three of a profile
+    together, laid out three times over (tight box, PNG, SVG)."""
+    rc = mpl.rcParams
+    lo, hi = ax.get_xlim()
+    ticks = [v for v in MaxNLocator(nbins=6).tick_values(lo, hi) if lo <= v <= hi]
+    ax.set_xticks([])
+    along = ax.get_xaxis_transform()  # x in data, y in axes fractions (0: the bottom spine)
+    ax.vlines(ticks, 0, 1, transform=along, colors=rc["grid.color"],
+              linewidths=rc["grid.linewidth"], zorder=0.5)
+    size = rc["xtick.major.size"]
+    ax.plot(ticks, [0] * len(ticks), transform=along, ls="none", marker=TICKDOWN, ms=size,
+            mew=rc["xtick.major.width"], color=rc["xtick.color"], clip_on=False)
+    below = offset_copy(along, fig=ax.figure, y=-(size + TICK_LABEL_PAD), units="points")
+    for v in ticks:
+        ax.text(v, 0, fmt_number(round(v, 2), lang), transform=below, ha="center", va="top",
+                fontsize=7, color=rc["xtick.labelcolor"] if rc["xtick.labelcolor"] != "inherit"
+                else rc["xtick.color"])
 
 
 def _missing_note(ax, name: str, reason, lang: str) -> None:
@@ -106,6 +129,7 @@ def _finish(fig, title: str, subtitle: str, source: str, handles) -> None:
     fig.subplots_adjust(left=0.03, right=0.97, top=1 - top / height, bottom=bottom, hspace=1.25)
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.01, 1 - legend / height),
                ncol=ncol, fontsize=7, handletextpad=0.3, columnspacing=1.2)
+    style.fixed_layout(fig)
 
 
 def _meta(comp: pd.DataFrame) -> pd.DataFrame:

@@ -100,6 +100,7 @@ def plot_distribution(prof: CityProfile, lang: str):
                 xytext=(4, 0), textcoords="offset points", ha="left" if prof.rank > 30 else "right",
                 va="top", color=style.HIGHLIGHT, fontweight="bold")
     ax.xaxis.set_major_formatter(thousands(lang))
+    style.minor_tick_marks(ax)
     style.finish(fig, ax, title=t("city.fig.distribution", lang, year=prof.year),
                  subtitle=t("city.fig.distribution_sub", lang,
                             size_class=_class_label(prof.row, lang)),
