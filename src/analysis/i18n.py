@@ -32,7 +32,11 @@ TRANSLATIONS_DIR = Path(__file__).with_name("translations")
 def translations() -> dict[str, dict[str, str]]:
     table: dict[str, dict[str, str]] = {}
     for path in sorted(TRANSLATIONS_DIR.glob("*.yaml")):
-        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        # libyaml's loader where PyYAML was built with it: several times faster, and every
+        # command (`analysis render` with nothing to do too) reads these files first.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        text = path.read_text(encoding="utf-8")
+        for key, value in (yaml.load(text, Loader=loader) or {}).items():  # noqa: S506
             if str(key) in table:
                 raise ValueError(f"{path.name}: translation key {key!r} defined twice")
             table[str(key)] = value

@@ -21,14 +21,12 @@ import io
 import subprocess
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from . import __version__
 from .i18n import format_years, t
 from .params import check_lang
 from .paths import PROJECT_ROOT
-from .style import DPI_EXPORT
 
 SCREEN_DPI = 150  # sharp on high-density screens, small enough to embed in the HTML
 DISPLAY_DPI = 110  # the width the page shows it at, as matplotlib's inline backend would
@@ -174,6 +172,10 @@ class Report:
         PNG scaled down, an image rendered here rather than the figure object, so it appears
         whatever matplotlib backend the kernel runs (MPLBACKEND=Agg would show nothing).
         """
+        import matplotlib.pyplot as plt  # here: `analysis render` reads git_state without it
+
+        from .style import DPI_EXPORT
+
         bbox = _tight_bbox(fig)
         # Without export only the screen image is needed: draw it at screen resolution.
         dpi = DPI_EXPORT if self.export_dir else SCREEN_DPI
