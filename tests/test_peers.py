@@ -210,10 +210,15 @@ def test_figures_draw_in_both_languages(seinajoki):
 
     from analysis.plots import peers as plots
 
+    from analysis.present.peers import measure_label
+
     values = peers.peer_values(SEINAJOKI, 2025)
     for lang in ("fi", "en"):
         fig = plots.city_figure(seinajoki, values, lang)
-        assert len(fig.axes) == len(peers.MEASURES)
+        texts = [text.get_text() for text in fig.axes[0].texts]
+        # one row per measure, titled with its name, each with its own scale's labels
+        assert [m for m in peers.MEASURES if measure_label(m, lang) not in texts] == []
+        assert len(texts) > 3 * len(peers.MEASURES)
         plt.close(fig)
     comp = peers.partnership_comparison("growth-cities")
     fig = plots.partnership_figure(comp, peers.group_values("growth-cities"), "fi")

@@ -38,55 +38,104 @@ def _jitter(n: int) -> np.ndarray:
     return ((np.arange(n) % 5) - 2) * 0.16
 
 
-def _row_title(ax, measure: str, meta: pd.Series, lang: str) -> None:
-    ax.set_title(measure_label(measure, lang), loc="left", fontsize=8, fontweight="bold", pad=3)
-    parts = [unit_label(meta["unit"], lang), period_label(meta["period"], lang),
-             source_table_label(meta["source_table"], lang)]
-    direction = peers.MEASURES[measure].direction
-    text = t("peers.row_meta", lang, unit=parts[0], period=parts[1], table=parts[2])
-    if direction:
-        text += "  " + t("peers.better.up" if direction > 0 else "peers.better.down", lang)
-    ax.set_title(text, loc="right", fontsize=7, fontweight="normal", color="#555555", pad=3)
+class _Rows:
+    """One row per measure, all drawn on one hidden axes: each row maps its own scale
+    (its values' range, padded) onto 0..1 across the width. Eleven axes with their ticks
+    made this figure cost as much as the other three figures of a profile together; here
+    each kind of mark is one artist for all rows (all grey dots, all medians, all grid
+    lines, all tick marks), and only the texts are one artist each.
 
+    In y, a row's band is one unit tall (as its own axes used to be, from -1 at the bottom
+    line to 2) and rows are ``PITCH`` units apart, the band plus the gap that holds its
+    tick labels and the next row's title."""
 
-def _row_axis(ax, values: list, lang: str) -> None:
-    finite = np.array([v for v in values if v is not None and np.isfinite(v)], dtype=float)
-    lo, hi = (finite.min(), finite.max()) if len(finite) else (0.0, 1.0)
-    pad = (hi - lo) * 0.06 or max(abs(hi) * 0.05, 0.5)
-    ax.set_xlim(lo - pad, hi + pad)
-    ax.set_ylim(-1, 2)  # the dots sit low in the row: the value label above stays inside
-    ax.set_yticks([])
-    ax.spines["left"].set_visible(False)
-    ax.grid(visible=False)
-    _row_ticks(ax, lang)
+    PITCH = 2.25
 
+    def __init__(self, ax, n: int):
+        self.ax, self.n = ax, n
+        self.scales: list[tuple[float, float]] = []
+        self.marks: dict[str, tuple[list, list, dict]] = {}
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, n * self.PITCH - (self.PITCH - 1))
+        ax.axis("off")
 
-def _row_ticks(ax, lang: str) -> None:
-    """The row's scale as matplotlib would draw it (MaxNLocator, 6 bins: grid line, tick
-    mark and label at each value), drawn as three plain artists instead of Tick objects:
-    eleven axes of ticks made this figure cost as much as the other three of a profile
-    together, laid out three times over (tight box, PNG, SVG)."""
-    rc = mpl.rcParams
-    lo, hi = ax.get_xlim()
-    ticks = [v for v in MaxNLocator(nbins=6).tick_values(lo, hi) if lo <= v <= hi]
-    ax.set_xticks([])
-    along = ax.get_xaxis_transform()  # x in data, y in axes fractions (0: the bottom spine)
-    ax.vlines(ticks, 0, 1, transform=along, colors=rc["grid.color"],
-              linewidths=rc["grid.linewidth"], zorder=0.5)
-    size = rc["xtick.major.size"]
-    ax.plot(ticks, [0] * len(ticks), transform=along, ls="none", marker=TICKDOWN, ms=size,
-            mew=rc["xtick.major.width"], color=rc["xtick.color"], clip_on=False)
-    below = offset_copy(along, fig=ax.figure, y=-(size + TICK_LABEL_PAD), units="points")
-    for v in ticks:
-        ax.text(v, 0, fmt_number(round(v, 2), lang), transform=below, ha="center", va="top",
-                fontsize=7, color=rc["xtick.labelcolor"] if rc["xtick.labelcolor"] != "inherit"
-                else rc["xtick.color"])
+    def bottom(self, i: int) -> float:
+        return (self.n - 1 - i) * self.PITCH
 
+    def y(self, i: int, v) -> np.ndarray:
+        """Row ``i``'s height ``v`` on the old per-row scale (-1 bottom line … 2 top)."""
+        return self.bottom(i) + (np.asarray(v, dtype=float) + 1) / 3
 
-def _missing_note(ax, name: str, reason, lang: str) -> None:
-    ax.text(0.5, 0.05, f"{name}: " + t("peers.missing", lang, reason=reason_label(reason, lang)),
-            transform=ax.transAxes, ha="center", va="center", fontsize=7, style="italic",
-            color=style.HIGHLIGHT, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    def x(self, i: int, values) -> np.ndarray:
+        lo, hi = self.scales[i]
+        return (np.asarray(values, dtype=float) - lo) / (hi - lo)
+
+    def scale(self, values: list) -> None:
+        """The next row's scale: its values' range with 6 % on each side."""
+        finite = np.array([v for v in values if v is not None and np.isfinite(v)], dtype=float)
+        lo, hi = (finite.min(), finite.max()) if len(finite) else (0.0, 1.0)
+        pad = (hi - lo) * 0.06 or max(abs(hi) * 0.05, 0.5)
+        self.scales.append((lo - pad, hi + pad))
+
+    def mark(self, kind: str, i: int, values, heights, **style_kw) -> None:
+        """Add points to the artist ``kind`` (drawn once for all rows by :meth:`draw`)."""
+        xs, ys, _ = self.marks.setdefault(kind, ([], [], style_kw))
+        xs.extend(self.x(i, values))
+        ys.extend(self.y(i, heights))
+
+    def title(self, i: int, measure: str, meta: pd.Series, lang: str) -> None:
+        top = offset_copy(self.ax.transData, fig=self.ax.figure, y=3, units="points")
+        self.ax.text(0, self.bottom(i) + 1, measure_label(measure, lang), transform=top,
+                     ha="left", va="baseline", fontsize=8, fontweight="bold")
+        parts = [unit_label(meta["unit"], lang), period_label(meta["period"], lang),
+                 source_table_label(meta["source_table"], lang)]
+        direction = peers.MEASURES[measure].direction
+        text = t("peers.row_meta", lang, unit=parts[0], period=parts[1], table=parts[2])
+        if direction:
+            text += "  " + t("peers.better.up" if direction > 0 else "peers.better.down", lang)
+        self.ax.text(1, self.bottom(i) + 1, text, transform=top, ha="right", va="baseline",
+                     fontsize=7, color="#555555")
+
+    def label(self, i: int, value: float, text: str) -> None:
+        """The highlighted value, above its dot."""
+        self.ax.annotate(text, (float(self.x(i, value)), float(self.y(i, 0))), xytext=(0, 4.5),
+                         textcoords="offset points", ha="center", va="bottom", fontsize=7,
+                         color=style.HIGHLIGHT, fontweight="bold", zorder=5)
+
+    def note(self, i: int, text: str) -> None:
+        """A note low in the row, across its middle (a missing value and why)."""
+        self.ax.text(0.5, self.bottom(i) + 0.05, text, ha="center", va="center", fontsize=7,
+                     style="italic", color=style.HIGHLIGHT, zorder=6,
+                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+
+    def draw(self, lang: str) -> None:
+        """Each row's scale (matplotlib's MaxNLocator, 6 bins: grid line, tick mark and
+        label at each value, the bottom line), then the collected marks."""
+        rc, ax = mpl.rcParams, self.ax
+        grid_x, grid_lo, tick_x, tick_y = [], [], [], []
+        size = rc["xtick.major.size"]
+        below = offset_copy(ax.transData, fig=ax.figure, y=-(size + TICK_LABEL_PAD),
+                            units="points")
+        colour = rc["xtick.color"] if rc["xtick.labelcolor"] == "inherit" \
+            else rc["xtick.labelcolor"]
+        for i, (lo, hi) in enumerate(self.scales):
+            ticks = [v for v in MaxNLocator(nbins=6).tick_values(lo, hi) if lo <= v <= hi]
+            where = self.x(i, ticks)
+            grid_x.extend(where)
+            grid_lo.extend([self.bottom(i)] * len(ticks))
+            tick_x.extend(where)
+            tick_y.extend([self.bottom(i)] * len(ticks))
+            for x, v in zip(where, ticks):
+                ax.text(x, self.bottom(i), fmt_number(round(v, 2), lang), transform=below,
+                        ha="center", va="top", fontsize=7, color=colour)
+        ax.vlines(grid_x, grid_lo, np.add(grid_lo, 1), colors=rc["grid.color"],
+                  linewidths=rc["grid.linewidth"], zorder=0.5)
+        ax.hlines([self.bottom(i) for i in range(self.n)], 0, 1, colors=rc["axes.edgecolor"],
+                  linewidths=rc["axes.linewidth"], zorder=2.5)
+        ax.plot(tick_x, tick_y, ls="none", marker=TICKDOWN, ms=size,
+                mew=rc["xtick.major.width"], color=rc["xtick.color"], clip_on=False)
+        for xs, ys, style_kw in self.marks.values():
+            ax.plot(xs, ys, clip_on=False, **style_kw)
 
 
 LEGEND_ROW_IN = 0.2
@@ -111,22 +160,22 @@ def _header(subtitle: str, n_handles: int) -> tuple[float, float, int]:
 
 def _figure(n_rows: int, subtitle: str, n_handles: int):
     top = _header(subtitle, n_handles)[1]
-    fig, axes = style.figure(height=ROW_IN * n_rows + top + 0.85, nrows=n_rows)
-    return fig, np.atleast_1d(axes)
+    fig, ax = style.figure(height=ROW_IN * n_rows + top + 0.85)
+    return fig, _Rows(ax, n_rows)
 
 
 def _finish(fig, title: str, subtitle: str, source: str, handles) -> None:
     """House title, subtitle and source line; then room at the top for the legend and at
     the bottom for the (wrapped) source line."""
-    # No tight layout: subplots_adjust below sets every margin and the row spacing (one
-    # column), so it would be computed for nothing (about a third of building the figure).
+    # No tight layout: subplots_adjust below sets every margin, so it would be computed
+    # for nothing.
     style.finish(fig, None, title=title, subtitle=textwrap.fill(subtitle, SUBTITLE_CHARS),
                  source=source, layout=False)
     height = fig.get_figheight()
     legend, top, ncol = _header(subtitle, len(handles))
     lines = style.wrap_source(source, 0.98 * fig.get_figwidth()).count("\n") + 1
     bottom = (0.30 + lines * style.SOURCE_FONTSIZE * 1.35 / 72) / height
-    fig.subplots_adjust(left=0.03, right=0.97, top=1 - top / height, bottom=bottom, hspace=1.25)
+    fig.subplots_adjust(left=0.03, right=0.97, top=1 - top / height, bottom=bottom)
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.01, 1 - legend / height),
                ncol=ncol, fontsize=7, handletextpad=0.3, columnspacing=1.2)
     style.fixed_layout(fig)
@@ -142,25 +191,26 @@ def city_figure(comp: pd.DataFrame, values: pd.DataFrame, lang: str):
     a = comp.attrs
     name = resolve(a["code"]).name(lang)
     subtitle = t("peers.fig.city_sub", lang, year=a["year"], size_class=a[f"class_label_{lang}"])
-    fig, axes = _figure(len(comp), subtitle, 4)
+    fig, rows = _figure(len(comp), subtitle, 4)
     others = values[~values["is_self"]]
-    for ax, measure in zip(axes, comp.index):
+    for i, measure in enumerate(comp.index):
         row = comp.loc[measure]
         background = others[measure].dropna().sort_values()
-        ax.plot(background.to_numpy(), _jitter(len(background)), "o", ms=3.6, color=DOT_GREY,
-                alpha=0.85, mew=0, zorder=2)
-        ax.plot([row["class_median"]], [0], color="black", zorder=3, **MEDIAN_MARK)
-        ax.plot([row["finland"]], [0], zorder=3, **FINLAND_MARK)
+        rows.scale([*background, row["class_median"], row["finland"], row["value"]])
+        rows.mark("peers", i, background, _jitter(len(background)), ls="none", marker="o",
+                  ms=3.6, color=DOT_GREY, alpha=0.85, mew=0, zorder=2)
+        rows.mark("median", i, [row["class_median"]], [0], color="black", zorder=3,
+                  **MEDIAN_MARK)
+        rows.mark("finland", i, [row["finland"]], [0], zorder=3, **FINLAND_MARK)
         if pd.notna(row["value"]):
-            ax.plot([row["value"]], [0], "o", ms=7.5, color=style.HIGHLIGHT, mec="white",
-                    mew=0.8, zorder=4)
-            ax.annotate(fmt_value(row["value"], measure, lang), (row["value"], 0),
-                        xytext=(0, 4.5), textcoords="offset points", ha="center", va="bottom",
-                        fontsize=7, color=style.HIGHLIGHT, fontweight="bold", zorder=5)
+            rows.mark("self", i, [row["value"]], [0], ls="none", marker="o", ms=7.5,
+                      color=style.HIGHLIGHT, mec="white", mew=0.8, zorder=4)
+            rows.label(i, row["value"], fmt_value(row["value"], measure, lang))
         else:
-            _missing_note(ax, name, row["missing_reason"], lang)
-        _row_axis(ax, [*background, row["class_median"], row["finland"], row["value"]], lang)
-        _row_title(ax, measure, _meta(comp).loc[measure], lang)
+            rows.note(i, f"{name}: " + t("peers.missing", lang,
+                                          reason=reason_label(row["missing_reason"], lang)))
+        rows.title(i, measure, _meta(comp).loc[measure], lang)
+    rows.draw(lang)
     handles = [
         Line2D([], [], marker="o", ls="none", ms=7, color=style.HIGHLIGHT, label=name),
         Line2D([], [], marker="o", ls="none", ms=4, color=DOT_GREY,
@@ -183,22 +233,24 @@ def partnership_figure(comp: pd.DataFrame, values: pd.DataFrame, lang: str):
     colour = style.partnership_color(a["partnership"])
     subtitle = t("peers.fig.partnership_sub", lang, year=a["year"],
                  classes=class_labels(a["class_indexes"], lang))
-    fig, axes = _figure(len(comp), subtitle, 5)
+    fig, rows = _figure(len(comp), subtitle, 5)
     members, others = values[values["is_member"]], values[~values["is_member"]]
-    for ax, measure in zip(axes, comp.index):
+    for i, measure in enumerate(comp.index):
         row = comp.loc[measure]
         back = others[measure].dropna().sort_values()
         front = members[measure].dropna().sort_values()
-        ax.plot(back.to_numpy(), _jitter(len(back)), "o", ms=3.6, color=DOT_GREY, alpha=0.85,
-                mew=0, zorder=2)
-        ax.plot(front.to_numpy(), _jitter(len(front)) * 0.8, "o", ms=5.2, color=colour,
-                mec="black", mew=0.4, zorder=3)
-        ax.plot([row["others_median"]], [0], color="black", zorder=4, **MEDIAN_MARK)
-        ax.plot([row["members_median"]], [0], color=colour, zorder=4,
-                **{**MEDIAN_MARK, "mew": 3.2})
-        ax.plot([row["finland"]], [0], zorder=5, **FINLAND_MARK)
-        _row_axis(ax, [*back, *front, row["finland"]], lang)
-        _row_title(ax, measure, _meta(comp).loc[measure], lang)
+        rows.scale([*back, *front, row["finland"]])
+        rows.mark("others", i, back, _jitter(len(back)), ls="none", marker="o", ms=3.6,
+                  color=DOT_GREY, alpha=0.85, mew=0, zorder=2)
+        rows.mark("members", i, front, _jitter(len(front)) * 0.8, ls="none", marker="o",
+                  ms=5.2, color=colour, mec="black", mew=0.4, zorder=3)
+        rows.mark("others_median", i, [row["others_median"]], [0], color="black", zorder=4,
+                  **MEDIAN_MARK)
+        rows.mark("members_median", i, [row["members_median"]], [0], color=colour, zorder=4,
+                  **{**MEDIAN_MARK, "mew": 3.2})
+        rows.mark("finland", i, [row["finland"]], [0], zorder=5, **FINLAND_MARK)
+        rows.title(i, measure, _meta(comp).loc[measure], lang)
+    rows.draw(lang)
     handles = [
         Line2D([], [], marker="o", ls="none", ms=5, color=colour, mec="black", mew=0.4,
                label=t("peers.legend.members", lang)),
