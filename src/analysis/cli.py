@@ -179,6 +179,19 @@ def render_command(
         False, "--all-municipalities", help="Add a profile of every municipality of the division."),
 ) -> None:
     """Render notebooks into HTML reports with an index (incremental: unchanged reports are skipped)."""
+    default_run = notebook is None and not (ctx.args or parameters_file or list_only or stale
+                                            or prune)
+    # The default set with the options of a run that left it all up to date, and nothing
+    # changed since: answered from fingerprints, before pandas is even imported.
+    quick_options = {"output": str(output.resolve()), "lang": lang, "with_code": with_code,
+                     "keep_ipynb": keep_ipynb, "all_municipalities": all_municipalities}
+    if default_run and not force:
+        from . import render_quick
+
+        done = render_quick.unchanged(output.resolve(), quick_options)
+        if done is not None:
+            typer.echo(render_quick.summary(done, output.resolve()))
+            raise typer.Exit(0)
     from . import render
     from .data import DataValidationError
     from .params import ParameterError, load_parameters_file
@@ -224,7 +237,8 @@ def render_command(
             return
         summary = render.run(job_list, output, jobs, force=force, with_code=with_code,
                              keep_ipynb=keep_ipynb, default_set=default_set, wait=wait,
-                             warn=lambda message: typer.echo(message, err=True))
+                             warn=lambda message: typer.echo(message, err=True),
+                             quick_options=quick_options if default_run else None)
     except (ParameterError, LookupError, DataValidationError, render.FolderBusy) as exc:
         fail(str(exc).strip().splitlines()[0] if isinstance(exc, DataValidationError) else str(exc))
     except OSError as exc:  # a full disk, a folder made read-only mid-run

@@ -37,9 +37,11 @@ from pathlib import Path
 
 from . import data, paths, readset
 from .names import slug
+from . import render_quick
+from .render_quick import file_digest, package_digest  # noqa: F401  (part of this API)
 from .params import ParameterError, check_lang, check_municipality, check_partnership, check_year
 
-MANIFEST = ".render-manifest.json"
+MANIFEST = render_quick.MANIFEST
 
 
 LANGS_DEFAULT = ("fi", "en")
@@ -406,20 +408,6 @@ def profile_cities(all_municipalities: bool = False) -> dict[str, str]:
 
 
 # ================================================================== cache keys
-def package_digest() -> str:
-    """Hash of the ``analysis`` package source (code, translations, templates)."""
-    digest = hashlib.sha256()
-    for path in sorted(paths.PACKAGE_DIR.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            digest.update(path.relative_to(paths.PACKAGE_DIR).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
-
-
 @dataclass
 class Context:
     """What every key of one run shares, computed once."""
@@ -431,7 +419,7 @@ class Context:
 
     @classmethod
     def now(cls, with_code: bool = False, data_dir=None) -> "Context":
-        from .report import git_state
+        from .render_quick import git_state
 
         return cls(package_digest(), git_state(), readset.Digests(data_dir), with_code)
 
@@ -588,6 +576,7 @@ def prune(output: Path, default_set: set[str]) -> list[str]:
         del manifest["reports"][rel]
         _remove_report(output, rel, entry["lang"])
         removed.append(rel)
+    manifest.pop(render_quick.FIELD, None)  # the next run checks in full
     write_manifest(output, manifest)
     from . import render_index
 
@@ -611,7 +600,7 @@ class FolderBusy(RuntimeError):
     """Another render holds the output folder."""
 
 
-LOCK = ".render-lock"
+LOCK = render_quick.LOCK
 
 
 def lock_folder(output: Path, wait: bool = False):
@@ -754,7 +743,7 @@ def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None
         progress: bool = True, env: dict[str, str] | None = None,
         default_set: set[str] | None | bool = True, wait: bool = False,
         warn: Callable[[str], None] | None = None,
-        worker_init: Callable | None = None) -> Summary:
+        worker_init: Callable | None = None, quick_options: dict | None = None) -> Summary:
     """Render ``jobs`` into ``output`` (parameters must already be validated: see make_jobs).
 
     Holds a lock on ``output`` for the whole run, first repairs what an interrupted run
@@ -763,6 +752,8 @@ def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None
     ``default_set``: the default set's files (True: computed here) for the index's status.
     ``worker_init`` replaces the workers' initializer (tests simulate a worker that cannot
     start; it must be importable by a spawned process).
+    ``quick_options``: the command's options when ``jobs`` is the default set; a run that
+    leaves them all up to date records its fingerprint (:mod:`analysis.render_quick`).
     """
     import signal
     import sys
@@ -779,6 +770,9 @@ def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None
     if default_set is True:
         default_set = default_rels()
     manifest = read_manifest(output, warn)
+    # Taken before anything is read: a file changed during the run changes the next print.
+    manifest.pop(render_quick.FIELD, None)
+    print_ = render_quick.fingerprint(quick_options) if quick_options is not None else None
     recover(output, manifest)
     refresh_statuses(manifest, ctx, default_set)
     render_index.write(output, manifest)
@@ -816,6 +810,9 @@ def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None
             signal.signal(signal.SIGTERM, previous_term)
         bar.close()
         refresh_statuses(manifest, ctx, default_set)
+        if (print_ is not None and not interrupted and len(outcomes) == len(jobs)
+                and all(o.status in ("rendered", "unchanged") for o in outcomes)):
+            render_quick.record(manifest, print_, [job.rel for job in jobs])
         write_manifest(output, manifest)
         render_index.write(output, manifest)
         lock.close()
@@ -953,18 +950,18 @@ def _record(manifest: dict, job: Job, result: dict, ctx: Context) -> Outcome:
 
 def summary_table(summary: Summary) -> str:
     """One line per report: status, seconds, file; failures with their error's last line."""
-    lines = [f"{'status':<11} {'seconds':>7}  report"]
+    from .render_quick import SUMMARY_HEADER, summary_line, summary_row
+
+    lines = [SUMMARY_HEADER]
     for o in summary.outcomes:
-        seconds = f"{o.seconds:7.2f}" if o.status in ("rendered", "failed") else f"{'-':>7}"
-        lines.append(f"{o.status:<11} {seconds}  {o.job.rel}")
+        lines.append(summary_row(o.status, o.seconds if o.status in ("rendered", "failed")
+                                 else None, o.job.rel))
         if o.error:
             lines.append(f"{'':<20}{o.error}")
             if o.failed_notebook:
                 lines.append(f"{'':<20}executed notebook: {o.failed_notebook}")
-    counts = ", ".join(f"{summary.count(s)} {s}" for s in
-                       ("rendered", "unchanged", "failed", "interrupted") if summary.count(s))
-    lines.append(f"{len(summary.outcomes)} reports: {counts}; index: "
-                 f"{summary.output.name}/index.html")
+    counts = {s: summary.count(s) for s in ("rendered", "unchanged", "failed", "interrupted")}
+    lines.append(summary_line(len(summary.outcomes), counts, summary.output))
     return "\n".join(lines)
 
 

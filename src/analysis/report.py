@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import io
-import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +25,7 @@ import pandas as pd
 from . import __version__
 from .i18n import format_years, t
 from .params import check_lang
-from .paths import PROJECT_ROOT
+from .render_quick import git_state  # noqa: F401  (the footer's commit; tests replace it)
 
 SCREEN_DPI = 150  # sharp on high-density screens, small enough to embed in the HTML
 DISPLAY_DPI = 110  # the width the page shows it at, as matplotlib's inline backend would
@@ -39,18 +38,6 @@ def _display(obj) -> None:
     from IPython.display import display
 
     display(obj)
-
-
-def git_state(root: Path = PROJECT_ROOT) -> str:
-    """'abc1234' or 'abc1234 + uncommitted changes' (or 'unknown' outside git)."""
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
-                              capture_output=True, timeout=5, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "notebooks", "data"],
-                               cwd=root, text=True, capture_output=True, timeout=5).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return head + (" + uncommitted changes" if dirty else "")
 
 
 def _tight_bbox(fig):
