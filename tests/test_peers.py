@@ -239,3 +239,23 @@ def test_nearest_peers_are_numbers_and_the_table_only_names_them():
     table = city_view.peer_table(prof, "en")
     assert table.iloc[:, 2].tolist() == peers["population"].tolist()
     assert [n for n in table.iloc[:, 0] if n.startswith("► ")] == ["► Pori"]
+
+
+def test_a_remembered_comparison_notes_the_reads_of_the_first_call():
+    """Every profile needs every municipality's values, computed once per kernel; a later
+    report that gets them from memory must still record what they were read from, or its
+    render key would miss the data it depends on."""
+    from analysis import readset
+
+    peers._comparison_indicators.cache_clear()
+    readset.start()
+    first_frame = peers.city_comparison("Pori", 2025)
+    first = readset.collected()
+    readset.start()
+    again = peers.city_comparison("Pori", 2025)
+    assert readset.collected() == first
+    assert {"indicators", "jobs", "population"} <= {item[1] for item in first}
+    pd.testing.assert_frame_equal(again, first_frame)
+    frame = peers.comparison_indicators(2025)
+    frame["value"] = 0.0  # a caller's change stays in its copy
+    assert peers.comparison_indicators(2025)["value"].ne(0.0).any()

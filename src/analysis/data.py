@@ -238,6 +238,13 @@ def _fingerprint(folder: Path) -> tuple:
     return tuple(stats)
 
 
+def snapshot_token(directory=None) -> tuple:
+    """Names the data snapshot in use (folder and its files' sizes and times): what a
+    result computed from the data is cached under."""
+    folder = data_dir(directory)
+    return folder, _fingerprint(folder)
+
+
 @lru_cache(maxsize=4)
 def _load(folder: Path, fingerprint: tuple) -> Snapshot:
     try:

@@ -128,7 +128,11 @@ def comparison_indicators(year=None) -> pd.DataFrame:
     ``year`` is the profile year: it sets the end of the population changes; the other
     measures keep their own (latest) period.
     """
-    year = check_year(year)
+    return _comparison_indicators(check_year(year))
+
+
+@readset.remembered
+def _comparison_indicators(year: int) -> pd.DataFrame:
     wide = _population_read(year)
     codes = wide.index
     indicators = data.indicators()
@@ -165,7 +169,11 @@ def finland_values(year=None) -> pd.DataFrame:
     value where the source gives one; per-1 000 rates divide it by the sum of the
     municipalities' population of the same year; changes and jobs per resident use the
     sums over all municipalities."""
-    year = check_year(year)
+    return _finland_values(check_year(year))
+
+
+@readset.remembered
+def _finland_values(year: int) -> pd.DataFrame:
     wide = _population_read(year)
     total = wide.sum()
     country = data.country_indicators()

@@ -34,6 +34,8 @@ _NOTED: set[tuple] = set()
 # table -> (column, values) while a library function narrows its reads (see rows()).
 _NARROW: ContextVar[dict] = ContextVar("readset_narrow", default={})
 _DEPTH: ContextVar[int] = ContextVar("readset_depth", default=0)
+# Open recordings (see remembered()): each also receives every read noted.
+_RECORDERS: ContextVar[tuple] = ContextVar("readset_recorders", default=())
 
 
 def start() -> None:
@@ -47,9 +49,49 @@ def note(kind: str, name: str, *detail) -> None:
         return  # inside another accessor: the outer one noted the read
     if kind == "table" and name in _NARROW.get():
         column, values = _NARROW.get()[name]
-        _NOTED.add(("rows", name, column, values))
-        return
-    _NOTED.add((kind, name, *detail))
+        item = ("rows", name, column, values)
+    else:
+        item = (kind, name, *detail)
+    _NOTED.add(item)
+    for recording in _RECORDERS.get():
+        recording.add(item)
+
+
+def remembered(fn):
+    """Compute ``fn(*args)`` once per data snapshot and arguments in this process, and let
+    every later call note the reads the first one noted: a report's read set must not
+    depend on what an earlier report in the same kernel computed. For the functions every
+    profile calls with the same arguments (each city's peer comparison needs every
+    municipality's values, the same for all of them). Results are returned as copies."""
+    import functools
+
+    cache: dict = {}
+
+    @functools.wraps(fn)
+    def wrapper(*args):
+        from .data import snapshot_token
+
+        if _DEPTH.get():  # its reads would not be noted, so not recorded: no caching
+            return fn(*args)
+        key = (snapshot_token(), args)
+        if key not in cache:
+            recording: set = set()
+            token = _RECORDERS.set((*_RECORDERS.get(), recording))
+            try:
+                result = fn(*args)
+            finally:
+                _RECORDERS.reset(token)
+            if len(cache) >= 16:
+                cache.clear()
+            cache[key] = (result, frozenset(recording))
+        result, reads = cache[key]
+        _NOTED.update(reads)
+        for outer in _RECORDERS.get():
+            outer.update(reads)
+        return result.copy()
+
+    wrapper.cache_clear = cache.clear
+    return wrapper
 
 
 @contextlib.contextmanager
