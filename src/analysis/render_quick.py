@@ -29,8 +29,16 @@ MANIFEST = ".render-manifest.json"
 LOCK = ".render-lock"
 
 
+COMMIT_ENV = "ANALYSIS_RENDER_COMMIT"  # set by `analysis render` for its kernels
+
+
 def git_state(root: Path = paths.PROJECT_ROOT) -> str:
-    """'abc1234' or 'abc1234 + uncommitted changes' (or 'unknown' outside git)."""
+    """'abc1234' or 'abc1234 + uncommitted changes' (or 'unknown' outside git). In a
+    render's kernel, the state the render keyed its reports with."""
+    import os
+
+    if os.environ.get(COMMIT_ENV):
+        return os.environ[COMMIT_ENV]
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
                               capture_output=True, timeout=5, check=True).stdout.strip()
