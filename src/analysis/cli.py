@@ -183,14 +183,15 @@ def render_command(
                                             or prune)
     # The default set with the options of a run that left it all up to date, and nothing
     # changed since: answered from fingerprints, before pandas is even imported.
-    quick_options = {"output": str(output.resolve()), "lang": lang, "with_code": with_code,
+    folder = output.resolve()
+    quick_options = {"output": str(folder), "lang": lang, "with_code": with_code,
                      "keep_ipynb": keep_ipynb, "all_municipalities": all_municipalities}
     if default_run and not force:
         from . import render_quick
 
-        done = render_quick.unchanged(output.resolve(), quick_options)
+        done = render_quick.unchanged(folder, quick_options)
         if done is not None:
-            typer.echo(render_quick.summary(done, output.resolve()))
+            typer.echo(render_quick.summary(done, folder))
             raise typer.Exit(0)
     from . import render
     from .data import DataValidationError

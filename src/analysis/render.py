@@ -36,10 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from . import data, paths, readset
+from . import data, paths, readset, render_quick
 from .names import slug
-from . import render_quick
-from .render_quick import file_digest, package_digest  # noqa: F401  (part of this API)
+from .render_quick import file_digest, package_digest
 from .params import ParameterError, check_lang, check_municipality, check_partnership, check_year
 
 MANIFEST = render_quick.MANIFEST
@@ -778,7 +777,8 @@ def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None
     manifest = read_manifest(output, warn)
     # Taken before anything is read: a file changed during the run changes the next print.
     manifest.pop(render_quick.FIELD, None)
-    print_ = render_quick.fingerprint(quick_options) if quick_options is not None else None
+    print_ = (render_quick.fingerprint(quick_options, ctx.package, ctx.commit)
+              if quick_options is not None else None)
     recover(output, manifest)
     refresh_statuses(manifest, ctx, default_set)
     render_index.write(output, manifest)

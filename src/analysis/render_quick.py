@@ -11,8 +11,8 @@ page as rendered and every page and the index are on disk, it prints the same su
 stops. Anything else (one changed byte, a missing page, other options, ``--force``, a
 single notebook) takes the full path, which is what decides what to render.
 
-This module imports only the standard library, so that the answer costs hashing, not
-imports.
+This module imports only the standard library (and :mod:`analysis.paths`), so that the
+answer costs hashing, not imports.
 """
 
 from __future__ import annotations
@@ -70,13 +70,14 @@ def _tree_digest(digest, folder: Path, pattern: str = "*") -> None:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
-def fingerprint(options: dict) -> str:
-    """Everything a report's key comes from, for the default set run with ``options``."""
+def fingerprint(options: dict, package: str | None = None, commit: str | None = None) -> str:
+    """Everything a report's key comes from, for the default set run with ``options``;
+    ``package`` and ``commit`` where the caller has them already (a render's Context)."""
     folder = paths.data_dir()
     digest = hashlib.sha256(json.dumps({**options, "data_dir": str(folder)}, sort_keys=True,
                                        default=str).encode())
-    digest.update(package_digest().encode())
-    digest.update(git_state().encode())
+    digest.update((package or package_digest()).encode())
+    digest.update((commit or git_state()).encode())
     _tree_digest(digest, paths.NOTEBOOKS_DIR, "*.ipynb")
     _tree_digest(digest, folder)
     return digest.hexdigest()

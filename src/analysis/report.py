@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-import io
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +24,7 @@ import pandas as pd
 from . import __version__
 from .i18n import format_years, t
 from .params import check_lang
-from .render_quick import git_state  # noqa: F401  (the footer's commit; tests replace it)
+from .render_quick import git_state  # the footer's commit (benchmarks/floor.py replaces it)
 
 SCREEN_DPI = 150  # sharp on high-density screens, small enough to embed in the HTML
 DISPLAY_DPI = 110  # the width the page shows it at, as matplotlib's inline backend would
@@ -98,17 +97,15 @@ def _png(image, dpi: int) -> bytes:
 
 
 def _screen_image(image, dpi: int):
-    """An image drawn at ``dpi`` (a PIL image, or PNG bytes), resampled to screen
-    resolution where it is finer, and shown at the size of an inline figure. From the
-    drawn pixels, not from the exported PNG: nothing is decoded again."""
+    """An image drawn at ``dpi`` (a PIL image), resampled to screen resolution where it is
+    finer, and shown at the size of an inline figure. From the drawn pixels, not from the
+    exported PNG: nothing is decoded again."""
     import numpy as np
     from IPython.display import Image
     from PIL import Image as PILImage
 
     from . import png
 
-    if isinstance(image, bytes):
-        image = PILImage.open(io.BytesIO(image))
     width, height = image.size
     small = image
     if dpi > SCREEN_DPI:
