@@ -160,17 +160,24 @@ def minor_tick_marks(ax) -> None:
     markers instead of a Tick object each: the same marks, at a fraction of the cost of
     creating and laying out those objects (they made up half of building a log-axis
     figure). Call it when the x limits are final; they are fixed here."""
-    from matplotlib.markers import TICKDOWN
     from matplotlib.ticker import NullLocator
 
     lo, hi = ax.get_xlim()
     where = [v for v in ax.xaxis.get_minor_locator().tick_values(lo, hi) if lo <= v <= hi]
     ax.set_xlim(lo, hi)
     ax.xaxis.set_minor_locator(NullLocator())
-    rc = mpl.rcParams
-    ax.plot(where, [0] * len(where), transform=ax.get_xaxis_transform(), ls="none",
-            marker=TICKDOWN, ms=rc["xtick.minor.size"], mew=rc["xtick.minor.width"],
-            color=rc["xtick.color"], clip_on=False)
+    tick_marks(ax, where, [0] * len(where), minor=True, transform=ax.get_xaxis_transform())
+
+
+def tick_marks(ax, x, y, *, minor: bool = False, transform=None) -> None:
+    """Downward x-axis tick marks at the points (x, y) as one artist, sized and coloured
+    as the house style's own ticks."""
+    from matplotlib.markers import TICKDOWN
+
+    rc, kind = mpl.rcParams, "minor" if minor else "major"
+    ax.plot(x, y, ls="none", marker=TICKDOWN, ms=rc[f"xtick.{kind}.size"],
+            mew=rc[f"xtick.{kind}.width"], color=rc["xtick.color"], clip_on=False,
+            **({"transform": transform} if transform is not None else {}))
 
 
 # Figures whose maker placed every element inside the figure itself (weak: a closed figure

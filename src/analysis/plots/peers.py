@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 import matplotlib as mpl
 from matplotlib.lines import Line2D
-from matplotlib.markers import TICKDOWN
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
 
@@ -132,8 +131,7 @@ class _Rows:
                   linewidths=rc["grid.linewidth"], zorder=0.5)
         ax.hlines([self.bottom(i) for i in range(self.n)], 0, 1, colors=rc["axes.edgecolor"],
                   linewidths=rc["axes.linewidth"], zorder=2.5)
-        ax.plot(tick_x, tick_y, ls="none", marker=TICKDOWN, ms=size,
-                mew=rc["xtick.major.width"], color=rc["xtick.color"], clip_on=False)
+        style.tick_marks(ax, tick_x, tick_y)
         for xs, ys, style_kw in self.marks.values():
             ax.plot(xs, ys, clip_on=False, **style_kw)
 
