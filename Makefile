@@ -9,10 +9,10 @@ STAMP  := $(VENV)/.installed-stamp
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .DEFAULT_GOAL := help
-.PHONY: help install reports test lab data check bench clean
+.PHONY: help install reports test test-fast lint lab data check bench clean
 
 help: ## list the make targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,15 @@ install: $(STAMP) ## create .venv and install the project with its test tools
 reports: $(STAMP) ## render every report (HTML + figure/table files) into reports/
 	$(BIN)/analysis render
 
-test: $(STAMP) ## run the whole test suite
+test: $(STAMP) lint ## lint, then run the whole test suite
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## the edit loop: every test but the slow ones (notebooks, renders, browser)
+	$(BIN)/python -m pytest -m "not slow" -q -x
+
+lint: $(STAMP) ## ruff, and the layers contract (import-linter, pyproject.toml)
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/lint-imports
 
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/

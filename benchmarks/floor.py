@@ -31,7 +31,8 @@ def warm_up() -> None:
 
     for name in WARM:
         importlib.import_module(name)
-    from analysis import data, report
+    from analysis import data
+    from analysis.present import report
 
     importlib.import_module("papermill.parameterize")  # reads the notebooks, not a report's work
     data.load()
@@ -66,7 +67,7 @@ def run_one(job, export_dir: Path) -> float:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from analysis import readset
+    from analysis.data import readset
 
     cells = code_of(job, export_dir)  # reading the notebook is not the report's code
     started = time.perf_counter()

@@ -38,7 +38,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis import paths, render
+from analysis import render
+from analysis.core import paths
 
 BIN = Path(sys.executable).parent
 
@@ -217,7 +218,7 @@ def main() -> None:
         old = match.group(0)
         csv.write_text(text.replace(old, f"{args.city},{args.year},{int(match.group(1)) + 1}"),
                        encoding="utf-8")
-        from analysis import provenance
+        from analysis.data import provenance
 
         provenance.reseal(data)  # an edit on purpose: record the new checksum
         print(f"(d) analysis render after {args.city}'s {args.year} population changed by +1", flush=True)

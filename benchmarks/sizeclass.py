@@ -10,7 +10,8 @@ import argparse
 import statistics
 import time
 
-from analysis import data, sizeclass
+from analysis import data
+from analysis.analyses import sizeclass
 
 SCHEMES = {
     "standard (7 classes, open top)": None,
@@ -64,11 +65,11 @@ def main() -> None:
             scope = "cities" if cities_only else "all"
             tasks = {
                 f"classify × {len(years)} years ({scope})":
-                    lambda: [sizeclass.classify(y, bounds, cities_only) for y in years],
+                    lambda b=bounds, c=cities_only: [sizeclass.classify(y, b, c) for y in years],
                 f"class_history ({scope})":
-                    lambda: sizeclass.class_history(bounds, cities_only),
+                    lambda b=bounds, c=cities_only: sizeclass.class_history(b, c),
                 f"class_changes ({scope})":
-                    lambda: sizeclass.class_changes(bounds, cities_only),
+                    lambda b=bounds, c=cities_only: sizeclass.class_changes(b, c),
             }
             for task, fn in tasks.items():
                 median, best = timed(fn, args.repeat)

@@ -11,7 +11,7 @@ without looking anything up.
 
 Years and codes may be given as Python or numpy integers (``pop["year"].max()``) or as
 text; municipalities by any name, Swedish name or code. A value the data does not hold
-raises :class:`~analysis.params.ParameterError` with the same one-line message as
+raises :class:`~analysis.core.errors.ParameterError` with the same one-line message as
 ``analysis render``. Every function returns a fresh DataFrame of plain numbers (no
 formatting), sorted by its key; the data are the validated snapshot of :mod:`analysis.data`.
 """
@@ -22,8 +22,9 @@ from numbers import Integral
 
 import pandas as pd
 
-from . import data
-from .params import ParameterError, check_municipality, check_year
+from analysis import data
+from analysis.core.errors import ParameterError
+from analysis.data.checks import check_municipality, check_year
 
 NAME_COLUMNS = ["code", "name_fi", "name_sv", "name_en"]
 
@@ -88,7 +89,7 @@ def population(years=None, codes=None) -> pd.DataFrame:
     >>> population(years=1900)
     Traceback (most recent call last):
     ...
-    analysis.params.ParameterError: year 1900 is not in the population data; available years: ...
+    analysis.core.errors.ParameterError: year 1900 is not in the population data; available years: ...
     """
     frame = data.population()
     wanted_years, wanted_codes = _years(years), _codes(codes)
@@ -123,7 +124,7 @@ def indicators(indicator=None) -> pd.DataFrame:
     >>> indicators("unemployment")
     Traceback (most recent call last):
     ...
-    analysis.params.ParameterError: unknown indicator 'unemployment'; did you mean ...
+    analysis.core.errors.ParameterError: unknown indicator 'unemployment'; did you mean ...
     """
     frame = data.indicators()
     if indicator is not None:
@@ -176,12 +177,17 @@ def classes(year=None, bounds=None, cities_only: bool = False) -> pd.DataFrame:
     >>> classes(bounds=[100_000, 40_000])
     Traceback (most recent call last):
     ...
-    analysis.sizeclass.BoundsError: bounds=[100000, 40000]: edges must increase, but 40000 follows 100000
+    analysis.analyses.sizeclass.BoundsError: bounds=[100000, 40000]: edges must increase, ...
     """
-    from . import sizeclass  # classification is sizeclass's; imported when first needed
+    from analysis.analyses import sizeclass  # classification is sizeclass's
+    from analysis.present.i18n import class_label  # the class named as the reports name it
 
     frame = sizeclass.classify(year, bounds, cities_only)
     frame.insert(4, "year", frame.attrs["year"])
+    inside = frame["class_index"] >= 0
+    for lang in ("fi", "en"):
+        frame[f"class_label_{lang}"] = [class_label(lo, hi, lang) if ok else None for lo, hi, ok
+                                        in zip(frame["class_lo"], frame["class_hi"], inside)]
     attrs = dict(frame.attrs)
     out = frame.sort_values("code").reset_index(drop=True)
     out.attrs.update(attrs)
@@ -189,7 +195,7 @@ def classes(year=None, bounds=None, cities_only: bool = False) -> pd.DataFrame:
 
 
 def network_nodes(year=None, bounds=None) -> pd.DataFrame:
-    """Nodes of the city–partnership graph (:func:`analysis.network.bipartite_graph`), one
+    """Nodes of the city–partnership graph (:func:`analysis.analyses.network.bipartite_graph`), one
     row each: node id, kind (municipality / partnership), names, population in ``year``,
     jobs, size band for ``bounds`` (default the mid-size class), number of groupings.
 
@@ -199,8 +205,8 @@ def network_nodes(year=None, bounds=None) -> pd.DataFrame:
     >>> "p:growth-cities" in set(nodes["node"])
     True
     """
-    from . import network
-    from .sizeclass import MID_SIZE_BOUNDS
+    from analysis.analyses import network
+    from analysis.analyses.sizeclass import MID_SIZE_BOUNDS
 
     graph = network.bipartite_graph(year, None, MID_SIZE_BOUNDS if bounds is None else bounds)
     rows = [{"node": node, **attrs} for node, attrs in graph.nodes(data=True)]

@@ -1,12 +1,12 @@
-"""The presentation layer: each report's sentences, table headers and formatting, figure
-captions and profile figures, in Finnish or English. The analysis modules
-(:mod:`analysis.sizeclass`, :mod:`analysis.network`, :mod:`analysis.profiles`,
-:mod:`analysis.peers`) compute and return data only; one module here per report:
+"""The presentation layer: what the analyses compute, in words, numbers and figures.
 
-- :mod:`analysis.present.size_classes` — ``notebooks/size_classes.ipynb``
-- :mod:`analysis.present.network` — ``notebooks/partnership_network.ipynb``
-- :mod:`analysis.present.city_profile` — ``notebooks/city_profile.ipynb``
-- :mod:`analysis.present.partnership_profile` — ``notebooks/partnership_profile.ipynb``
-- :mod:`analysis.present.peers` — the comparison sections of the three reports above
-- :mod:`analysis.present.common` — helpers the reports share
+- :mod:`~analysis.present.i18n`      the translation table (``translations/``) and number formats
+- :mod:`~analysis.present.style`     the house style of figures
+- :mod:`~analysis.present.report`    what a notebook shows: Markdown, figures, tables, footer
+- :mod:`~analysis.present.exports`   table files for office suites (CSV, XLSX)
+- :mod:`~analysis.present.png`       the fast PNG writer
+- :mod:`~analysis.present.text`      each report's sentences and tables, one module per report
+- :mod:`~analysis.present.figures`   the figures, one module per topic
+- :mod:`~analysis.present.explore`   the widgets and views of ``notebooks/explore.ipynb``
+- :mod:`~analysis.present.findings`  README's findings block, computed
 """

@@ -1,0 +1,9 @@
+"""The analyses: data in, data out (codes and numbers; words are the presentation's).
+
+- :mod:`~analysis.analyses.params`     one parameter object per report
+- :mod:`~analysis.analyses.sizeclass`  population size classes: any bounds, any year
+- :mod:`~analysis.analyses.claims`     published claims checked against the data
+- :mod:`~analysis.analyses.network`    the city–partnership graph, projections, coverage
+- :mod:`~analysis.analyses.profiles`   city and partnership profiles
+- :mod:`~analysis.analyses.peers`      comparisons with size-class peers and Finland
+"""

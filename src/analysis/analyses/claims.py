@@ -1,0 +1,236 @@
+"""Published claims checked against the data: the curated claims
+(``data/curated/claims.yaml``, built into ``claims.csv``) as :class:`Claim` objects, and
+the check of a size-class claim under every definition its author might have meant.
+
+    claim = load("growth-cities-size")
+    check = claim_check(claim)       # claimed vs computed, per definition and figure
+    claim_summary(check)             # confirmed, not confirmed, reproduced by
+
+A new claim is a new entry in the curated file, not new code.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis import data
+from analysis.analyses.sizeclass import members
+from analysis.core.errors import ParameterError
+from analysis.data.checks import check_year
+
+CLAIM_QUANTITIES = ("count", "residents", "jobs")
+DEFINITIONS = ("cities", "municipalities", "subregions", "partnership")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A published statement about a size class (kind ``class_totals``) or a trend.
+
+    ``figures``: quantity -> the figure claimed (None where only a direction is claimed);
+    ``approximate``: the quantities confirmed when the computed figure rounds to the claimed
+    one at the claim's own precision (:func:`rounds_to`); the others must match. ``year``
+    (a property) is the population year the author could have used, from the document's
+    date.
+    """
+
+    claim_id: str
+    source_id: str
+    kind: str
+    bounds: tuple[int, ...] | None
+    cities_only: bool
+    definitions: tuple[str, ...]
+    figures: dict
+    approximate: tuple[str, ...]
+    subject: str | None = None
+    trends: dict | None = None
+
+    @property
+    def count(self) -> int | None:
+        return self.figures.get("count")
+
+    @property
+    def residents(self) -> int | None:
+        return self.figures.get("residents")
+
+    @property
+    def jobs(self) -> int | None:
+        return self.figures.get("jobs")
+
+    @property
+    def source_date(self) -> str:
+        sources = data.sources().set_index("source_id")
+        return str(sources.at[self.source_id, "date"])
+
+    @property
+    def year(self) -> int:
+        return year_available_at(self.source_date)
+
+
+def _claim(rows: pd.DataFrame) -> Claim:
+    first = rows.iloc[0]
+    bounds = tuple(int(b) for b in first["bounds"].split(",")) if pd.notna(first["bounds"]) \
+        else None
+    definitions = tuple(first["definitions"].split(",")) if pd.notna(first["definitions"]) else ()
+    return Claim(
+        claim_id=first["claim_id"], source_id=first["source_id"], kind=first["kind"],
+        bounds=bounds, cities_only=bool(first["cities_only"]), definitions=definitions,
+        figures={r.quantity: (None if pd.isna(r.claimed) else int(r.claimed))
+                 for r in rows.itertuples()},
+        approximate=tuple(r.quantity for r in rows.itertuples() if r.approximate),
+        subject=None if pd.isna(first["subject"]) else first["subject"],
+        trends={r.quantity: r.trend for r in rows.itertuples() if pd.notna(r.trend)} or None)
+
+
+def claim_ids(kind: str | None = None) -> list[str]:
+    """The claims the data holds (of one ``kind``), in the curated file's order."""
+    frame = data.claims()
+    if kind is not None:
+        frame = frame[frame["kind"] == kind]
+    return list(dict.fromkeys(frame["claim_id"]))
+
+
+def load(claim_id: str) -> Claim:
+    """The claim ``claim_id`` (:class:`ParameterError` naming the known ids otherwise)."""
+    frame = data.claims()
+    rows = frame[frame["claim_id"] == claim_id]
+    if rows.empty:
+        raise ParameterError(f"unknown claim {claim_id!r}; claims: {', '.join(claim_ids())}")
+    return _claim(rows)
+
+
+def default() -> Claim:
+    """The first size-class claim of the curated file (the growth-cities release's)."""
+    ids = claim_ids("class_totals")
+    if not ids:
+        raise ParameterError("the data holds no size-class claim (data/curated/claims.yaml)")
+    return load(ids[0])
+
+
+# Statistics Finland publishes the final population of 31 December in the spring (by the
+# end of April) of the following year: a document dated in May–December of year Y could
+# use Y−1, one dated January–April only Y−2.
+POPULATION_PUBLISHED_MONTH = 4
+
+
+def year_available_at(date: str) -> int:
+    """The latest population year published by ``date`` ("2023-10" -> 2022)."""
+    year_text, _, month_text = str(date).partition("-")
+    month = int(month_text[:2]) if month_text else 12
+    latest = int(year_text) - 1 if month > POPULATION_PUBLISHED_MONTH else int(year_text) - 2
+    held = [y for y in data.population()["year"].unique() if y <= latest]
+    return int(max(held)) if held else latest
+
+
+def significant_digits(value: int) -> int:
+    """Digits a round figure states: 1 100 000 -> 2, 500 000 -> 1, 16 -> 2."""
+    digits = str(abs(int(value))).rstrip("0")
+    return max(len(digits), 1)
+
+
+def precision_step(claimed: int) -> int:
+    """The rounding step a round figure implies: 1 100 000 -> 100 000, 500 000 -> 100 000."""
+    return 10 ** (len(str(abs(int(claimed)))) - significant_digits(claimed))
+
+
+def rounds_to(computed: float, claimed: int) -> bool:
+    """True when ``computed`` rounded to the precision of ``claimed`` equals it:
+    1 095 256 rounds to 1 100 000 (two significant digits), 395 200 does not round to
+    500 000 (one significant digit)."""
+    step = precision_step(claimed)
+    return int(math.floor(computed / step + 0.5)) * step == claimed
+
+
+def _figures(codes, population_year: int) -> dict:
+    pop = data.population()
+    pop = pop[pop["year"] == population_year].set_index("code")["population"]
+    jobs = data.jobs()
+    jobs_year = int(jobs["year"].max())
+    jobs = jobs[jobs["year"] == jobs_year].set_index("code")["jobs"]
+    codes = list(codes)
+    return {"residents": int(pop[codes].sum()), "jobs": int(jobs[codes].sum()),
+            "jobs_year": jobs_year}
+
+
+def claim_definitions(claim: Claim | None = None, year=None) -> dict[str, list[str]]:
+    """The municipality codes behind each definition an author might have meant.
+
+    ``cities``: cities (title kaupunki) in the class; ``municipalities``: every
+    municipality in the class; ``subregions``: every municipality of the sub-regions
+    (seutukunta) of the class cities; ``partnership``: the members of the partnership the
+    claim's source document is about (for the growth-cities release, the network)."""
+    claim = claim or default()
+    year = check_year(claim.year if year is None else year)
+    cities = members(year, claim.bounds, cities_only=True)
+    everyone = members(year, claim.bounds, cities_only=False)
+    munis = data.municipalities()
+    subregion_codes = munis.loc[munis["subregion_code"].isin(set(cities["subregion_code"])), "code"]
+    pids = data.partnerships()
+    pids = pids.loc[pids["source_id"] == claim.source_id, "partnership_id"]
+    ms = data.memberships()
+    partner_codes = ms.loc[ms["partnership_id"].isin(set(pids)), "code"].drop_duplicates()
+    found = {"cities": list(cities["code"]), "municipalities": list(everyone["code"]),
+             "subregions": list(subregion_codes), "partnership": list(partner_codes)}
+    return {d: found[d] for d in claim.definitions if d in found}
+
+
+def claim_check(claim: Claim | None = None, year=None) -> pd.DataFrame:
+    """Claimed vs computed figures under each definition, one row per definition × figure.
+
+    Columns: definition, primary (the claim's own definition), quantity, claimed,
+    computed, difference (computed − claimed), difference_pct, data_year (the year of the
+    data actually used: population year for counts and residents, the only jobs year for
+    jobs), units (municipalities / sub-regions for the count), confirmed.
+    """
+    claim = claim or default()
+    year = check_year(claim.year if year is None else year)
+    definitions = claim_definitions(claim, year)
+    primary = "cities" if claim.cities_only else "municipalities"
+    munis = data.municipalities().set_index("code")
+    rows = []
+    for definition, codes in definitions.items():
+        figures = _figures(codes, year)
+        if definition == "subregions":
+            count, unit = int(munis.loc[codes, "subregion_code"].nunique()), "subregions"
+        else:
+            count, unit = len(codes), "municipalities"
+        computed = {"count": count, "residents": figures["residents"], "jobs": figures["jobs"]}
+        data_year = {"count": year, "residents": year, "jobs": figures["jobs_year"]}
+        for quantity in CLAIM_QUANTITIES:
+            claimed = claim.figures.get(quantity)
+            value = computed[quantity]
+            if claimed is None:
+                confirmed = None
+            elif quantity in claim.approximate:
+                confirmed = rounds_to(value, claimed)
+            else:
+                confirmed = value == claimed
+            rows.append({
+                "definition": definition, "primary": definition == primary,
+                "quantity": quantity, "claimed": claimed, "computed": value,
+                "difference": None if claimed is None else value - claimed,
+                "difference_pct": None if claimed is None else (value - claimed) / claimed,
+                "data_year": data_year[quantity],
+                "units": unit if quantity == "count" else quantity,
+                "confirmed": confirmed})
+    out = pd.DataFrame(rows)
+    out.attrs.update(year=year, bounds=claim.bounds, source_id=claim.source_id,
+                     claim_id=claim.claim_id)
+    return out
+
+
+def claim_summary(check: pd.DataFrame) -> dict:
+    """What the check found: figures confirmed under the primary definition, and the
+    definitions (if any) that reproduce every claimed figure."""
+    primary = check[check["primary"]].set_index("quantity")
+    confirmed = [q for q in CLAIM_QUANTITIES if q in primary.index and primary.at[q, "confirmed"]]
+    refuted = [q for q in CLAIM_QUANTITIES if q in primary.index
+               and primary.at[q, "confirmed"] is not None and not primary.at[q, "confirmed"]]
+    stated = check[check["confirmed"].notna()]
+    full = [d for d, g in stated.groupby("definition", sort=False) if bool(g["confirmed"].all())]
+    matches = {q: list(stated.loc[(stated["quantity"] == q) & stated["confirmed"].astype(bool),
+                                  "definition"]) for q in CLAIM_QUANTITIES}
+    return {"confirmed": confirmed, "not_confirmed": refuted, "reproduced_by": full,
+            "matches": matches}

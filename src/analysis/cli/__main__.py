@@ -1,0 +1,5 @@
+"""``python -m analysis.cli``: the ``analysis`` command."""
+
+from analysis.cli import main
+
+main()

@@ -1,0 +1,148 @@
+"""The snapshot's Frictionless Data Package descriptor (``datapackage.json``), written by
+the build: for every table its fields (from the declared schema), keys, rows, bytes and
+sha256, the raw inputs it was built from (their sidecars' facts), its licence and what the
+build did to it. :mod:`analysis.data.provenance` reads it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis.core.files import frictionless_hash
+from analysis.core.paths import BOUNDARIES_FILE, TABLE_FILES
+from analysis.data import catalogue
+from analysis.data.schemas import FOREIGN_KEYS, PRIMARY_KEYS, SCHEMAS, frictionless_type
+
+CC_BY = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
+         "path": "https://creativecommons.org/licenses/by/4.0/"}
+CURATED = "curated/partnerships.yaml"
+
+
+def _span(values) -> str:
+    values = sorted(str(v) for v in values)
+    if not values:
+        return ""
+    return values[0] if len(values) == 1 else f"{values[0]}–{values[-1]}"
+
+
+def _raw_source(name: str, meta: dict) -> dict:
+    return {
+        "title": meta["title"], "publisher": meta["publisher"],
+        "original_table": meta.get("original_table") or meta["table_id"],
+        "table_id": meta["table_id"], "data_year": _span(meta["periods"]),
+        "periods": meta["periods"], "municipal_division": meta["municipal_division"],
+        "route": meta["route"], "updated": meta["updated"], "retrieved": meta.get("retrieved"),
+        "file": f"raw/{name}", "sha256": meta["sha256"], "licence": meta["licence"],
+        "secondary": bool(meta.get("secondary", False)),
+    }
+
+
+def table_inputs(inputs) -> dict[str, list[str]]:
+    """Which raw files each table is built from (paths relative to ``data/raw``)."""
+    indicator_tables = {i.table_id for i in catalogue.INDICATORS.values()}
+    api_population = [n for n, m in inputs.meta.items()
+                      if n.startswith("pxweb/") and m["table_id"] == "11re"]
+    api_jobs = [n for n, m in inputs.meta.items()  # newer jobs years, from the refresh
+                if n.startswith("pxweb/") and m["table_id"] == "115p"]
+    api_indicators = [n for n, m in inputs.meta.items()
+                      if n.startswith("pxweb/") and m["table_id"] in indicator_tables]
+    return {
+        "municipalities": [catalogue.KEY_TABLE, catalogue.CITIES, catalogue.AREAS,
+                           catalogue.CENTRAL_LOCALITIES],
+        "population": sorted(api_population) + [catalogue.POPULATION_11RE,
+                                                catalogue.POPULATION_LAYER,
+                                                catalogue.POPULATION_THL],
+        "jobs": sorted(api_jobs, reverse=True) + [catalogue.JOBS_KEY_FIGURES],
+        "indicators": sorted(api_indicators),
+        "country_indicators": sorted(api_indicators),
+        "boundaries": [catalogue.BOUNDARIES_TOPO],
+    }
+
+
+def _curated_sources(tables: dict) -> list[dict]:
+    docs = tables["sources"]
+    return [{"title": f"{row.title_en} ({row.title_fi})", "publisher": row.publisher,
+             "original_table": None, "data_year": row.date, "route": f"curated by hand in "
+             f"data/{CURATED} from the document {row.file} (kept outside the project)",
+             "file": CURATED, "secondary": False} for row in docs.itertuples()]
+
+
+def _fields(schema) -> list[dict]:
+    return [{"name": name, "type": frictionless_type(col), "description": col.description or ""}
+            for name, col in schema.columns.items()]
+
+
+def datapackage(tables: dict, log, inputs, folder: Path, builder_version: str,
+                division_year: int) -> dict:
+    """The descriptor for the tables just written to ``folder``."""
+    sources_of = table_inputs(inputs)
+    curated = _curated_sources(tables)
+    resources = []
+    for name, frame in tables.items():
+        schema = {"fields": _fields(SCHEMAS[name]), "primaryKey": PRIMARY_KEYS[name]}
+        if name in FOREIGN_KEYS:
+            schema["foreignKeys"] = [
+                {"fields": col, "reference": {"resource": ref, "fields": ref_col}}
+                for col, ref, ref_col in FOREIGN_KEYS[name]]
+        if name in sources_of:
+            sources = [_raw_source(n, inputs.meta[n]) for n in sources_of[name]]
+        elif name == "claims":
+            sources = [{"title": "Published claims checked by the reports",
+                        "publisher": "this project, from the source documents",
+                        "original_table": None, "data_year": "",
+                        "route": "curated by hand in data/curated/claims.yaml",
+                        "file": "curated/claims.yaml", "secondary": False}]
+        elif name == "mergers":
+            sources = [{"title": "Municipal mergers (code, successor, date)",
+                        "publisher": "this project, from Statistics Finland's classification "
+                        "of municipalities", "original_table": None, "data_year": "",
+                        "route": "curated by hand in data/curated/mergers.csv",
+                        "file": "curated/mergers.csv", "secondary": False}]
+        else:
+            sources = curated
+        path = folder / TABLE_FILES[name]
+        resource = {
+            "name": name, "path": TABLE_FILES[name], "format": "csv", "encoding": "utf-8",
+            "profile": "tabular-data-resource", "rows": int(len(frame)),
+            "bytes": path.stat().st_size, "hash": frictionless_hash(path), "schema": schema,
+            "sources": sources, "licenses": [CC_BY],
+            "transformations": log.steps.get(name, []),
+        }
+        if "year" in frame and name != "indicators" and name != "country_indicators":
+            resource["years"] = sorted(int(y) for y in frame["year"].unique())
+        if name in ("indicators", "country_indicators"):
+            resource["periods"] = {ind: sorted(group["period"].unique().tolist())
+                                   for ind, group in frame.groupby("indicator")}
+        resource.update(log.notes.get(name, {}))
+        resources.append(resource)
+    gpkg = folder / BOUNDARIES_FILE
+    resources.append({
+        "name": "boundaries", "path": BOUNDARIES_FILE, "format": "gpkg",
+        "mediatype": "application/geopackage+sqlite3", "layer": "municipalities",
+        "crs": "EPSG:4326", "crs_note": "source CRS (WGS84 longitude/latitude) kept; "
+        "reproject to EPSG:3067 (ETRS-TM35FIN) for maps", "rows": int(len(tables["municipalities"])),
+        "bytes": gpkg.stat().st_size, "hash": frictionless_hash(gpkg),
+        "schema": {"fields": [{"name": "code", "type": "string"},
+                              {"name": "geometry", "type": "geojson"}], "primaryKey": ["code"]},
+        "sources": [_raw_source(n, inputs.meta[n]) for n in sources_of["boundaries"]],
+        "licenses": [CC_BY], "transformations": log.steps.get("boundaries", []),
+    })
+    publishers = sorted({s["publisher"] for r in resources for s in r["sources"]
+                         if s.get("file", "").startswith("raw/")})
+    n_municipalities = int(len(tables["municipalities"]))
+    return {
+        "profile": "tabular-data-package",
+        "name": "finnish-urban-policy-snapshot",
+        "title": "Finnish municipalities, population, jobs, indicators and urban-policy "
+                 "partnerships",
+        "description": (f"All tables on the municipal division of 1 January {division_year} "
+                        f"({n_municipalities} municipalities). Built by `analysis data build` "
+                        "from the raw inputs in raw/ (official open data, each with a sidecar) "
+                        "and the curated facts in curated/; figures of merged municipalities "
+                        "are summed into their successor for the years before the merger."),
+        "municipal_division": division_year,
+        "municipalities": n_municipalities,
+        "licenses": [CC_BY],
+        "contributors": [{"title": p, "role": "publisher"} for p in publishers],
+        "builder": f"analysis {builder_version}",
+        "resources": resources,
+    }

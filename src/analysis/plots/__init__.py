@@ -1,1 +1,0 @@
-"""Figure functions, one module per topic; every figure follows ``analysis.style``."""

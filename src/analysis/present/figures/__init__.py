@@ -1,0 +1,1 @@
+"""Figure functions, one module per topic; every figure follows ``analysis.present.style``."""

@@ -1,0 +1,10 @@
+"""Each report's sentences, table headers and captions, in Finnish or English; one module
+per report (the analyses compute and return data only):
+
+- :mod:`~analysis.present.text.size_classes` — ``notebooks/size_classes.ipynb``
+- :mod:`~analysis.present.text.network` — ``notebooks/partnership_network.ipynb``
+- :mod:`~analysis.present.text.city_profile` — ``notebooks/city_profile.ipynb``
+- :mod:`~analysis.present.text.partnership_profile` — ``notebooks/partnership_profile.ipynb``
+- :mod:`~analysis.present.text.peers` — the comparison sections of the three reports above
+- :mod:`~analysis.present.text.common` — helpers the reports share
+"""

@@ -1,0 +1,194 @@
+"""Jobs: one report in one language, its file name, and the default set.
+
+A report's file name is stable and readable: the notebook's path pattern plus every
+parameter whose normalised value differs from the notebook's normalised default
+(``analyses/size-classes--year-2010--bounds-20000-40000``); too long a name is shortened
+with a stable hash. The default set comes from the data: the analyses, one profile per
+partnership and one per city in a partnership or in the mid-size class.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis import data
+from analysis.core import paths
+from analysis.core.errors import ParameterError
+from analysis.core.langs import check_lang
+from analysis.core.text import slug
+from analysis.data import snapshot
+from analysis.render.notebooks import (
+    PIPELINE_PARAMS,
+    NotebookSpec,
+    declared_parameters,
+    notebook_path,
+    spec_for,
+    validate,
+)
+
+LANGS_DEFAULT = ("fi", "en")
+
+
+@dataclass
+class Job:
+    notebook: Path
+    params: dict  # normalised, defaults included: what the kernel runs with
+    given: dict  # as given by the user: shown in the index
+    lang: str
+    rel: str  # HTML path inside the output folder, e.g. "en/cities/pori-609.html"
+    group: str
+    reason: str = ""
+    key: str = ""
+
+    @property
+    def normalised(self) -> dict:
+        return self.params
+
+    @property
+    def stem(self) -> str:
+        """The report's path without language and suffix: pairs the fi and en versions."""
+        return stem_of(self.rel, self.lang)
+
+    @property
+    def figures(self) -> str:
+        return figures_of(self.stem, self.lang)
+
+
+def stem_of(rel: str, lang: str) -> str:
+    rel = rel.removeprefix(f"{lang}/") if lang != "fi" else rel
+    return rel.removesuffix(".html")
+
+
+def figures_of(stem: str, lang: str) -> str:
+    prefix = "figures" if lang == "fi" else f"figures/{lang}"
+    return f"{prefix}/{stem}"
+
+
+# A file name longer than this (bytes) is shortened with a stable hash: most file systems
+# allow 255, and the pipeline adds a suffix (.ipynb) and temporary-file decorations.
+MAX_NAME_BYTES = 160
+
+
+def _short_name(name: str) -> str:
+    """``name`` itself, or its readable start plus a hash of the whole (stable across runs)."""
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+    return name.encode("utf-8")[:MAX_NAME_BYTES - 14].decode("utf-8", "ignore").rstrip("-") + f"--{digest}"
+
+
+_NORMAL_DEFAULTS: dict[tuple, dict] = {}
+
+
+def _normal_defaults(notebook: Path, spec: NotebookSpec) -> dict:
+    # Keyed on the data too: a default such as year=None normalises to the latest year of
+    # the data folder in use, which a refresh (or ANALYSIS_DATA_DIR) changes.
+    folder = data.data_dir()
+    key = (notebook, folder, snapshot.fingerprint(folder))
+    if key not in _NORMAL_DEFAULTS:
+        defaults = {n: v for n, v in declared_parameters(notebook).items()
+                    if n not in PIPELINE_PARAMS}
+        try:
+            _NORMAL_DEFAULTS[key] = spec.validate(defaults)
+        except ParameterError:  # a default the checks refuse: compare raw values
+            _NORMAL_DEFAULTS[key] = defaults
+    return _NORMAL_DEFAULTS[key]
+
+
+def _report_stem(notebook: Path, spec: NotebookSpec, normalised: dict) -> str:
+    """Stable, readable name; parameters whose normalised value differs from the notebook's
+    normalised default are spelled out (``analyses/size-classes--year-2010--bounds-20000-40000``),
+    so equivalent spellings give one file. Too long a name is shortened with a hash."""
+    stem = spec.path(normalised)
+    defaults = _normal_defaults(notebook, spec)
+    for name, value in normalised.items():
+        if name in spec.identity or value == defaults.get(name):
+            continue
+        text = ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+        stem += f"--{slug(name)}-{slug(text)}"
+    folder, _, name = stem.rpartition("/")
+    return f"{folder}/{_short_name(name)}" if folder else _short_name(name)
+
+
+def check_langs(langs: Iterable[str]) -> list[str]:
+    """Languages in the order given, each once; none at all is an error, not a silent no-op."""
+    out = []
+    for lang in langs:
+        if isinstance(lang, str) and not lang.strip():
+            continue  # "fi," or ""
+        lang = check_lang(lang.strip() if isinstance(lang, str) else lang)
+        if lang not in out:
+            out.append(lang)
+    if not out:
+        raise ParameterError("--lang is empty; give fi, en or fi,en")
+    return out
+
+
+def make_jobs(notebook, params: dict, langs: Iterable[str] = LANGS_DEFAULT,
+              reason: str = "") -> list[Job]:
+    """One job per language for one notebook and its parameters (validated here)."""
+    path = notebook_path(notebook)
+    langs = check_langs(langs)
+    normalised = validate(path, params)
+    spec = spec_for(path)
+    stem = _report_stem(path, spec, normalised)
+    return [Job(path, _plain(normalised), dict(params), lang,
+                f"{stem}.html" if lang == "fi" else f"{lang}/{stem}.html", spec.group, reason)
+            for lang in langs]
+
+
+def _plain(params: dict) -> dict:
+    """JSON-able values (tuples as lists): what papermill writes into the notebook."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
+
+
+def default_jobs(langs: Iterable[str] = LANGS_DEFAULT, all_municipalities: bool = False) -> list[Job]:
+    """The default report set, from the data: the analyses with default parameters, one
+    profile per partnership, one per municipality in a partnership or in the default size
+    class (cities only), or per municipality with ``all_municipalities``."""
+    langs = list(langs)
+    jobs: list[Job] = []
+    for stem in ("size_classes", "partnership_network"):
+        if (paths.NOTEBOOKS_DIR / f"{stem}.ipynb").exists():
+            jobs += make_jobs(stem, {}, langs, reason="analysis, default parameters")
+    for pid in data.partnerships()["partnership_id"]:
+        jobs += make_jobs("partnership_profile", {"partnership": pid}, langs,
+                          reason="one profile per partnership")
+    for code, reason in profile_cities(all_municipalities).items():
+        jobs += make_jobs("city_profile", {"city": _city_param(code)}, langs, reason=reason)
+    return jobs
+
+
+def _city_param(code: str) -> str:
+    """The Finnish name when it resolves back to the same code (readable in the footer)."""
+    from analysis.data.names import resolve
+
+    name = data.municipalities().set_index("code").at[code, "name_fi"]
+    try:
+        return name if resolve(name).code == code else code
+    except LookupError:
+        return code
+
+
+def profile_cities(all_municipalities: bool = False) -> dict[str, str]:
+    """code -> why it gets a profile: member of which partnerships, in the default class."""
+    from analysis.analyses import sizeclass
+    from analysis.present.i18n import fmt_int
+
+    reasons: dict[str, list[str]] = {}
+    members = data.memberships()
+    for code, group in members.groupby("code"):
+        reasons.setdefault(code, []).append("in " + ", ".join(sorted(group["partnership_id"])))
+    lo, hi = sizeclass.MID_SIZE_BOUNDS
+    in_class = sizeclass.members()
+    year = data.population_years()[-1]
+    for code in in_class["code"]:
+        reasons.setdefault(code, []).append(
+            f"city of {fmt_int(lo, 'en')}–{fmt_int(hi, 'en')} residents in {year}")
+    if all_municipalities:
+        for code in data.municipalities()["code"]:
+            reasons.setdefault(code, ["--all-municipalities"])
+    return {code: "; ".join(r) for code, r in sorted(reasons.items())}
