@@ -232,13 +232,13 @@ def test_interrupted_folder_is_made_consistent(tmp_path):
     (out / "_staging/abc").mkdir(parents=True)
     (out / "cities").mkdir()
     (out / "cities/.pori-609.html.1234abcd.tmp").write_text("", encoding="utf-8")
-    (out / "cities/orphan-999.html").write_text("<p>written, never recorded</p>",
-                                                encoding="utf-8")
+    (out / "cities/orphan-999.html").write_text("<p>a reader's own page</p>", encoding="utf-8")
     summary = render.run([], out, progress=False, default_set=None)
     assert summary.exit_code == 0
     assert not (out / "_staging").exists() and not list(out.rglob("*.tmp"))
-    assert not (out / "cities/orphan-999.html").exists()
-    assert (out / "index.html").exists()
+    # A page the tool did not write is never removed, nor listed as the tool's.
+    assert (out / "cities/orphan-999.html").read_text(encoding="utf-8") == "<p>a reader's own page</p>"
+    assert "orphan-999" not in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_stale_status_names_what_changed(tmp_path):

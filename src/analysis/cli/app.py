@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import signal
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -41,15 +40,13 @@ def fail(message: str, code: int = 2) -> None:
 class OneLineErrors(TyperGroup):
     """The command group that turns every error a user can cause into one line."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: typer.Context):
         previous = signal.signal(signal.SIGTERM, _on_term) if ctx.parent is None else None
         try:
             return super().invoke(ctx)
-        except click.exceptions.NoArgsIsHelpError:
-            raise  # `analysis data` alone prints its help
-        except click.ClickException as exc:  # a usage error: an unknown option, --jobs 0
-            if ctx.parent is not None:
-                raise  # reported once, by the top-level group
+        except typer.TyperException as exc:  # a usage error: an unknown option, --jobs 0
+            if ctx.parent is not None or type(exc).__name__ == "NoArgsIsHelpError":
+                raise  # reported once, by the top-level group; `analysis data` prints help
             hint = f" (see `{exc.ctx.command_path} --help`)" if getattr(exc, "ctx", None) else ""
             error(" ".join(exc.format_message().split()) + hint)
             raise typer.Exit(exc.exit_code) from None

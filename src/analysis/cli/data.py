@@ -21,9 +21,13 @@ def data_build(
                    "(default: ../shared/sources beside the project, where it exists)."),
 ) -> None:
     """Rebuild every table of the snapshot from data/raw and data/curated (deterministic)."""
+    from analysis.core.files import lock
     from analysis.ingest.build import build_snapshot
+    from analysis.ingest.refresh import DATA_LOCK
 
-    package = build_snapshot(raw_dir, output, sources_dir=sources_dir)
+    output.mkdir(parents=True, exist_ok=True)
+    with lock(output, DATA_LOCK, "analysis data refresh or build"):
+        package = build_snapshot(raw_dir, output, sources_dir=sources_dir)
     for res in package["resources"]:
         typer.echo(f"{res['path']:<24} {res['rows']:>6} rows")
         for step in res.get("transformations", []):

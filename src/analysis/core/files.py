@@ -52,12 +52,12 @@ def digest_json(value) -> str:
 def update_tree(digest, folder: Path, pattern: str = "*", skip=()) -> None:
     """Feed every file under ``folder`` matching ``pattern`` (relative name and content
     digest, in sorted order) into the hash object ``digest``; names in ``skip`` and
-    ``__pycache__`` folders are left out."""
+    ``__pycache__`` folders and hidden files (locks, staging) are left out."""
     folder = Path(folder)
     for path in sorted(folder.rglob(pattern)) if folder.is_dir() else []:
         parts = path.relative_to(folder).parts
         if path.is_file() and "__pycache__" not in parts and not set(parts) & set(skip) \
-                and path.suffix != ".pyc":
+                and path.suffix != ".pyc" and not any(p.startswith(".") for p in parts):
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
             digest.update(bytes.fromhex(sha256_file(path)))
 
@@ -95,9 +95,10 @@ class FolderBusy(AnalysisError):
     """Another process holds the folder's lock (a render, a refresh)."""
 
 
-def lock(folder: Path, name: str, who: str, wait: bool = False) -> FolderLock:
-    """Hold the lock ``name`` in ``folder`` (waiting for it with ``wait``), or
-    :class:`FolderBusy` saying ``who`` holds it; release it with ``close()``."""
+def lock(folder: Path, name: str | None, who: str, wait: bool = False) -> FolderLock:
+    """Hold the lock ``name`` in ``folder`` (the folder itself when ``name`` is None: no file
+    is left in it), waiting for it with ``wait``, or :class:`FolderBusy` saying ``who``
+    holds it; release it with ``close()`` (or use it as a context manager)."""
     held = FolderLock(folder, name)
     if not held.acquire(wait):
         raise FolderBusy(f"another {who} is writing into {folder}; wait for it to finish"
@@ -106,29 +107,31 @@ def lock(folder: Path, name: str, who: str, wait: bool = False) -> FolderLock:
 
 
 class FolderLock:
-    """An exclusive lock on a folder, held through a lock file inside it (``fcntl.flock``:
-    released by the operating system when the process dies, SIGKILL included).
+    """An exclusive lock on a folder through ``fcntl.flock``, on a lock file inside it or on
+    the folder itself (released by the operating system when the process dies, SIGKILL
+    included). ``acquire(wait=False)`` returns False when another process holds it."""
 
-    ``acquire(wait=False)`` returns False when another process holds it."""
-
-    def __init__(self, folder: Path, name: str):
-        self.path = Path(folder) / name
-        self.handle = None
+    def __init__(self, folder: Path, name: str | None):
+        self.path = Path(folder) / name if name else Path(folder)
+        self.fd: int | None = None
 
     def acquire(self, wait: bool = False) -> bool:
-        handle = open(self.path, "a+")  # noqa: SIM115 - held until release()
+        if self.path.is_dir():
+            fd = os.open(self.path, os.O_RDONLY)
+        else:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            handle.close()
+            os.close(fd)
             return False
-        self.handle = handle
+        self.fd = fd
         return True
 
     def release(self) -> None:
-        if self.handle is not None:
-            self.handle.close()
-            self.handle = None
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
     # the lock as a handle with close(), as callers held it before
     close = release

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from analysis.core.files import lock
 from analysis.data.catalogue import MISSING_MARKERS, PSEUDO_MUNICIPALITIES, TABLES, OfficialTable
 from analysis.ingest.client import (  # noqa: F401
     DEFAULT_BASE_URL,
@@ -39,6 +40,7 @@ from analysis.ingest.client import (  # noqa: F401
 from analysis.ingest.pxweb import is_known_value
 
 STAGING_NAME, BACKUP_NAME = ".refresh-staging", ".refresh-backup"
+DATA_LOCK = None  # the data folder itself is locked: no lock file is left in data/
 ROUTE = "Statistics Finland PxWeb API v1, fetched by `analysis data refresh`"
 _DIVISION = re.compile(r"alue_\d+_(\d{4})\d{4}")
 _FILE_SAFE = re.compile(r"[^0-9A-Za-z_-]")
@@ -300,8 +302,17 @@ def refresh(data_dir: Path, client: PxWebClient, tables: Iterable[str] | None = 
             dry_run: bool = False, build: Callable[[Path, Path], None] | None = None,
             check: Callable[[Path], None] | None = None,
             echo: Callable[[str], None] = lambda _line: None) -> RefreshResult:
-    """Refresh ``data_dir`` from the API behind ``client``; all or nothing."""
+    """Refresh ``data_dir`` from the API behind ``client``; all or nothing. Holds the data
+    folder's lock (:data:`DATA_LOCK`) throughout: a second refresh or a build into the same
+    folder says it is busy instead of sharing the staging folder."""
     data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise RefreshError(f"{data_dir}: no such data folder")
+    with lock(data_dir, DATA_LOCK, "analysis data refresh or build"):
+        return _refresh(data_dir, client, tables, dry_run, build, check, echo)
+
+
+def _refresh(data_dir, client, tables, dry_run, build, check, echo) -> RefreshResult:
     raw = data_dir / "raw"
     if not (raw / "pxweb").is_dir():
         raise RefreshError(f"{raw / 'pxweb'} does not exist: the snapshot holds no raw PxWeb "

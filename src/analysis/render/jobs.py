@@ -56,6 +56,15 @@ class Job:
     def figures(self) -> str:
         return figures_of(self.stem, self.lang)
 
+    @property
+    def identity(self) -> dict:
+        """What the page says about itself (``<meta name="analysis-report">``): enough to
+        record it again should the folder's manifest be lost."""
+        inside = self.notebook.parent == paths.NOTEBOOKS_DIR.resolve()
+        return {"notebook": self.notebook.stem if inside else str(self.notebook),
+                "params": self.params, "given": self.given,
+                "lang": self.lang, "stem": self.stem, "group": self.group, "rel": self.rel}
+
 
 def stem_of(rel: str, lang: str) -> str:
     rel = rel.removeprefix(f"{lang}/") if lang != "fi" else rel

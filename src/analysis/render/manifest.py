@@ -5,15 +5,19 @@ in the default set)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from analysis import data
+from analysis.core import paths
 from analysis.core.errors import ParameterError
 from analysis.core.files import atomic_write
 from analysis.render import index, quick
-from analysis.render.folder import remove_report
+from analysis.render.folder import page_meta, remove_report
 from analysis.render.jobs import LANGS_DEFAULT, Job, default_jobs, make_jobs
 from analysis.render.keys import Context, what_changed
 from analysis.render.notebooks import spec_for
@@ -55,6 +59,42 @@ def read_manifest(output: Path, warn: Callable[[str], None] | None = None) -> di
     return manifest
 
 
+def rebuild_entries(output: Path, manifest: dict) -> list[str]:
+    """Record again the tool's pages the manifest does not hold (it was deleted, damaged, or
+    the run that wrote them was killed before recording them): each page names its report
+    (:attr:`analysis.render.jobs.Job.identity`). They are marked stale, so the index shows
+    them and ``--stale`` renders them afresh; pages are never removed for want of a record."""
+    added = []
+    for page in sorted(output.rglob("*.html")):
+        rel = page.relative_to(output).as_posix()
+        if rel in manifest["reports"] or rel.split("/")[0].startswith(("_", ".")):
+            continue
+        meta = page_meta(page)
+        try:
+            identity = json.loads(meta["analysis-report"]) if meta.get("generator") else None
+        except (KeyError, ValueError):
+            identity = None
+        if not isinstance(identity, dict) or identity.get("rel") != rel:
+            continue  # not a page of this tool (or moved): left alone
+        name = str(identity.get("notebook", ""))
+        notebook = Path(name) if "/" in name else paths.NOTEBOOKS_DIR / f"{name}.ipynb"
+        manifest["reports"][rel] = {
+            "status": "ok", "rebuilt": True, "key": None, "lang": identity["lang"],
+            "stem": identity["stem"], "group": identity["group"], "notebook": notebook.stem,
+            "notebook_path": str(notebook), "params": identity.get("params", {}),
+            "given": identity.get("given", {}), "title": _title(page), "reads": None,
+            "rendered": dt.datetime.fromtimestamp(page.stat().st_mtime).astimezone()
+            .isoformat(timespec="seconds")}
+        added.append(rel)
+    return added
+
+
+def _title(page: Path) -> str | None:
+    with open(page, "rb") as handle:
+        found = re.search(rb"<title>([^<]*)</title>", handle.read(16384))
+    return html.unescape(found.group(1).decode("utf-8", "replace")) if found else None
+
+
 def write_manifest(output: Path, manifest: dict) -> None:
     atomic_write(output / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False,
                                                 sort_keys=True, default=str))
@@ -82,6 +122,8 @@ def entry_status(rel: str, entry: dict, ctx: Context, default_rels: set[str] | N
     """(status, detail) of one manifest entry, computed afresh from the data on disk."""
     if entry.get("status") == "failed":
         return "failed", entry.get("error") or ""
+    if entry.get("rebuilt"):
+        return "stale", "its record was lost: recorded again from the page"
     changed = what_changed(entry, ctx)
     if changed:
         return "stale", ", ".join(changed)
@@ -112,7 +154,9 @@ def stale_jobs(output: Path, ctx: Context | None = None) -> list[Job]:
     """Jobs for exactly the reports in ``output`` whose inputs changed (``--stale``)."""
     ctx = ctx or Context.now()
     jobs = []
-    for entry in read_manifest(output)["reports"].values():
+    manifest = read_manifest(output)
+    rebuild_entries(output, manifest)  # pages whose record was lost are stale too
+    for entry in manifest["reports"].values():
         if entry.get("status") == "failed" or not what_changed(entry, ctx):
             continue
         notebook = Path(entry.get("notebook_path", ""))

@@ -17,12 +17,13 @@ from analysis.core import paths
 from analysis.core.files import file_digest
 from analysis.render import index as render_index
 from analysis.render import quick as render_quick
-from analysis.render.folder import STAGING, check_output, lock_folder, recover
+from analysis.render.folder import STAGING, check_output, check_targets, lock_folder, owner_problem, recover
 from analysis.render.jobs import Job
 from analysis.render.keys import Context, base_key, what_changed
 from analysis.render.manifest import (
     default_rels,
     read_manifest,
+    rebuild_entries,
     refresh_statuses,
     vintage,
     write_manifest,
@@ -121,15 +122,26 @@ def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None
     ``quick_options``: the command's options when ``jobs`` is the default set; a run that
     leaves them all up to date records its fingerprint (:mod:`analysis.render.quick`).
     """
-    import signal
     import sys
-
-    from tqdm import tqdm
 
     warn = warn or (lambda message: print(message, file=sys.stderr))
     output = check_output(output)
+    check_targets(output, [path for job in jobs for path in (job.rel, f"{job.figures}/x")])
     output.mkdir(parents=True, exist_ok=True)
     lock = lock_folder(output, wait)
+    try:
+        return _run(jobs, output, lock, n_workers, force, with_code, keep_ipynb, progress, env,
+                    default_set, warn, worker_init, quick_options)
+    finally:
+        lock.close()
+
+
+def _run(jobs, output, lock, n_workers, force, with_code, keep_ipynb, progress, env, default_set,
+         warn, worker_init, quick_options) -> Summary:
+    import signal
+
+    from tqdm import tqdm
+
     ctx = Context.now(with_code)
     if default_set is True:
         default_set = default_rels()
@@ -139,6 +151,10 @@ def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None
     print_ = (render_quick.fingerprint(quick_options, ctx.package, ctx.commit)
               if quick_options is not None else None)
     recover(output, manifest)
+    rebuilt = rebuild_entries(output, manifest)
+    if rebuilt:
+        warn(f"{len(rebuilt)} page(s) in {output} were not in its manifest (a lost or old "
+             "manifest, or an interrupted run): recorded again from the pages, marked stale")
     refresh_statuses(manifest, ctx, default_set)
     render_index.write(output, manifest)
     todo, unchanged = plan(jobs, output, force, with_code, ctx=ctx, manifest=manifest)
@@ -146,13 +162,14 @@ def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None
     langs_of = _langs_of(jobs, manifest, output)
     for job in unchanged:  # reason may be new even when the HTML is not
         manifest["reports"][job.rel].update(reason=job.reason, group=job.group)
+    for job in list(todo):  # a reader's own file in the way: that report fails, untouched
+        problem = owner_problem(output, job.rel, job.figures, job.rel in manifest["reports"])
+        if problem:
+            todo.remove(job)  # not recorded: the manifest holds the tool's pages only
+            outcomes.append(Outcome(job, "failed", 0.0, problem))
 
     if todo:
-        try:
-            check_worker_data()
-        except BaseException:
-            lock.close()
-            raise
+        check_worker_data()
     n_workers = max(1, min(n_workers or max_workers(), max_workers(), len(todo) or 1))
     bar = tqdm(total=len(jobs), initial=len(unchanged), unit="report", disable=not progress,
                dynamic_ncols=True)
@@ -166,7 +183,7 @@ def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None
         if todo:
             payloads = [{"notebook": str(job.notebook), "params": job.params, "lang": job.lang,
                          "rel": job.rel, "figures": job.figures, "with_code": with_code,
-                         "keep_ipynb": keep_ipynb,
+                         "keep_ipynb": keep_ipynb, "identity": job.identity,
                          "nav": render_index.nav(job.rel, job.stem, job.lang, langs_of[job.stem])}
                         for job in todo]
             # The kernels' footers show the commit the keys were made with (one git call
@@ -184,7 +201,6 @@ def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None
             render_quick.record(manifest, print_, [job.rel for job in jobs])
         write_manifest(output, manifest)
         render_index.write(output, manifest)
-        lock.close()
     order = {job.rel: i for i, job in enumerate(jobs)}
     outcomes.sort(key=lambda o: order.get(o.job.rel, 0))
     return Summary(outcomes, output, interrupted)

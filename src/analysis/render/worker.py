@@ -20,19 +20,22 @@ HTML and files untouched and its executed notebook under ``_failed/``.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
+import json
 import os
 import random
 import shutil
 import signal
 import sys
+import tempfile
 import time
 import uuid
 import warnings
 from pathlib import Path
 
-from analysis.core.files import atomic_write
+from analysis.core.files import atomic_write, temporary_name
 from analysis.render.folder import FAILED, STAGING
 
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -136,6 +139,10 @@ def kernel_reset() -> None:
 
 
 # ---------------------------------------------------------------- the worker process
+class WorkerStartError(RuntimeError):
+    """The worker's kernel could not be started and warmed up."""
+
+
 class Worker:
     """One warm kernel and the steps to render a report on it."""
 
@@ -146,37 +153,54 @@ class Worker:
         self.km = self.kc = None
         self.fresh = False
         self._exporters: dict = {}
+        self._sockets: str | None = None
 
     # -- kernel life ---------------------------------------------------------------------
     def start(self) -> None:
+        """Start the kernel and warm it up; :class:`WorkerStartError` (one line) when it
+        cannot (a kernel killed while importing, a broken data file)."""
         import nbformat
         from jupyter_client.manager import AsyncKernelManager
 
-        self.km = AsyncKernelManager(kernel_name="python3")
+        # IPC sockets in a private folder: the kernel talks only to this process, and
+        # ipykernel's warning about unencrypted TCP does not apply.
+        self._sockets = tempfile.mkdtemp(prefix="analysis-kernel-")
+        self.km = AsyncKernelManager(kernel_name="python3", transport="ipc",
+                                     ip=os.path.join(self._sockets, "kernel"))
         self.kc = None
         self.output_dir.mkdir(parents=True, exist_ok=True)
         warm = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WARM_UP)])
         client = self._client(warm)
-        client.execute(cwd=str(self.output_dir), env=self.env)
+        try:
+            client.execute(cwd=str(self.output_dir), env=self.env)
+        except Exception as exc:  # noqa: BLE001 - every way a warm-up can fail
+            # nbclient leaves an exit hook behind when the kernel dies while starting, which
+            # would print a traceback when this process ends; the kernel is ours to stop.
+            atexit.unregister(client._cleanup_kernel)
+            self.stop()
+            raise WorkerStartError(f"the report kernel could not start: "
+                                   f"{_last_line(exc)}") from None
         self.kc = client.kc
         self.fresh = True
 
     def stop(self) -> None:
         from jupyter_core.utils import run_sync
 
-        if self.km is None:
-            return
-        try:
-            if self.kc is not None:
-                self.kc.stop_channels()
-            run_sync(self.km.shutdown_kernel)(now=True)
-        except Exception:  # noqa: BLE001 - best effort at exit
-            pass
-        self.km = self.kc = None
+        if self.km is not None:
+            with contextlib.suppress(Exception):  # best effort: the kernel may be gone
+                if self.kc is not None:
+                    self.kc.stop_channels()
+                run_sync(self.km.shutdown_kernel)(now=True)
+            self.km = self.kc = None
+        if self._sockets:
+            shutil.rmtree(self._sockets, ignore_errors=True)
+            self._sockets = None
 
     def restart(self) -> None:
+        """A fresh kernel after a failure; if it cannot start, the next report tries again."""
         self.stop()
-        self.start()
+        with contextlib.suppress(WorkerStartError):
+            self.start()
 
     def _client(self, nb):
         from nbclient import NotebookClient
@@ -196,7 +220,6 @@ class Worker:
 
     def reads(self) -> list:
         """The read set of the report just executed (from the kernel, one JSON line)."""
-        import json
 
         import nbformat
 
@@ -250,6 +273,8 @@ class Worker:
             self.reset()
             self._client(nb).execute()
             result["reads"] = self.reads()
+        except WorkerStartError as exc:
+            result.update(status="failed", error=str(exc))
         except CellExecutionError as exc:
             result.update(status="failed", error=_last_line(exc))
         except DeadKernelError as exc:
@@ -259,26 +284,32 @@ class Worker:
             result.update(status="failed", error=f"{type(exc).__name__}: {_last_line(exc)}")
             self.restart()
         staging = out / staging_rel
-        if result["status"] != "ok":
-            failed = out / FAILED / rel.with_suffix(".ipynb")
-            failed.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(failed, nbformat.writes(nb))
-            result["failed_notebook"] = failed.relative_to(out).as_posix()
-            shutil.rmtree(staging, ignore_errors=True)
-        else:
+        failed = out / FAILED / rel.with_suffix(".ipynb")
+        if result["status"] == "ok":
             title = report_title(nb) or rel.stem
-            resources = {"metadata": {"name": title}, "report_nav": job.get("nav", "")}
+            resources = {"metadata": {"name": title}, "report_nav": job.get("nav", ""),
+                         "report_identity": json.dumps(job.get("identity", {}),
+                                                       ensure_ascii=False, sort_keys=True)}
             html, _ = self.exporter(job.get("with_code", False), job["lang"]).from_notebook_node(
                 nb, resources=resources)
-            target = out / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _swap_dir(staging, out / figures_rel)
-            atomic_write(target, html)
-            if job.get("keep_ipynb"):
-                atomic_write(target.with_suffix(".ipynb"), nbformat.writes(nb))
-            stale = out / FAILED / rel.with_suffix(".ipynb")
-            stale.unlink(missing_ok=True)
-            result["title"] = title
+            try:
+                publish(out / rel, html, staging, out / figures_rel)
+            except OSError as exc:  # a full disk: the previous page and its files stay
+                result.update(status="failed", error=f"{exc.strerror or exc}: cannot write "
+                                                     f"{job['rel']}; the previous version is kept")
+            else:
+                if job.get("keep_ipynb"):
+                    atomic_write((out / rel).with_suffix(".ipynb"), nbformat.writes(nb))
+                remove_empty(failed, out / FAILED)  # an earlier failure is history now
+                result["title"] = title
+        if result["status"] != "ok":
+            shutil.rmtree(staging, ignore_errors=True)
+            try:
+                failed.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(failed, nbformat.writes(nb))
+                result["failed_notebook"] = failed.relative_to(out).as_posix()
+            except OSError:  # no room even for the executed notebook: say so, keep going
+                result["failed_notebook"] = None
         result["seconds"] = round(time.perf_counter() - started, 3)
         return result
 
@@ -304,19 +335,51 @@ def _last_line(exc: BaseException) -> str:
     return lines[-1] if lines else type(exc).__name__
 
 
-def _swap_dir(new: Path, target: Path) -> None:
-    """Replace the folder ``target`` by ``new`` (two renames; the old one is removed after)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not new.exists():
-        new.mkdir(parents=True)
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-        os.replace(target, old)
-    os.replace(new, target)
-    if old is not None:
+def publish(page: Path, html: str, staging: Path, figures: Path) -> None:
+    """Put a report's page and its files in place as one unit: the new page is written in
+    full first (a temporary file beside it), then the new files folder replaces the old one,
+    then the page is renamed over the old page; if the page cannot be written (a full disk)
+    nothing is replaced, and if the rename fails the old files folder comes back. A reader
+    sees the old page with its old files or the new page with its new files, never a mix."""
+    page.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temporary_name(page)
+    try:
+        tmp.write_text(html, encoding="utf-8")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    figures.parent.mkdir(parents=True, exist_ok=True)
+    if not staging.exists():
+        staging.mkdir(parents=True)
+    old = figures.with_name(f".{figures.name}.old-{uuid.uuid4().hex[:8]}")
+    had = figures.exists()
+    try:
+        if had:
+            os.replace(figures, old)
+        os.replace(staging, figures)
+        os.replace(tmp, page)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        if had and old.exists():
+            if figures.exists():
+                shutil.rmtree(figures, ignore_errors=True)
+            os.replace(old, figures)
+        raise
+    if had:
         shutil.rmtree(old, ignore_errors=True)
 
+
+def remove_empty(path: Path, stop: Path) -> None:
+    """Remove the file ``path`` (if any) and then each parent folder left empty, up to and
+    including ``stop``."""
+    path.unlink(missing_ok=True)
+    folder = path.parent
+    while folder == stop or stop in folder.parents:
+        try:
+            folder.rmdir()  # only when empty
+        except OSError:
+            break
+        folder = folder.parent
 
 # ---------------------------------------------------------------- process pool glue
 _WORKER: Worker | None = None
@@ -336,8 +399,11 @@ def init_process(output_dir: str, env: dict[str, str]) -> None:
         os.setsid()
     die_with_parent()
     _WORKER = Worker(Path(output_dir), env)
-    _WORKER.start()
     util.Finalize(_WORKER, _WORKER.stop, exitpriority=10)
+    # A kernel that cannot start is not an exception here (multiprocessing would print its
+    # traceback and break the pool): the first report tries again and fails with one line.
+    with contextlib.suppress(WorkerStartError):
+        _WORKER.start()
 
 
 def run_job(job: dict) -> dict:
