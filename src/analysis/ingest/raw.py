@@ -13,9 +13,11 @@ variable's code, update time from the response's metadata.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
+
+from analysis.core.errors import AnalysisError
+from analysis.core.files import sha256_file
 
 SIDECAR_SUFFIX = ".meta.json"
 LICENCE = "CC-BY-4.0"
@@ -23,12 +25,8 @@ REQUIRED_KEYS = ("file", "publisher", "table_id", "title", "periods", "municipal
                  "route", "updated", "licence", "sha256")
 
 
-class RawInputError(RuntimeError):
+class RawInputError(AnalysisError, RuntimeError):
     """A raw input or its sidecar is missing, malformed or does not match."""
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def sidecar_path(path: Path) -> Path:
@@ -65,7 +63,7 @@ def read_sidecar(path: Path) -> dict:
 def write_sidecar(path: Path, meta: dict) -> dict:
     """Write the sidecar of ``path`` (sha256 and file name filled in); return it."""
     path = Path(path)
-    meta = {**meta, "file": path.name, "sha256": sha256_of(path)}
+    meta = {**meta, "file": path.name, "sha256": sha256_file(path)}
     missing = [k for k in REQUIRED_KEYS if k not in meta]
     if missing:
         raise RawInputError(f"{path}: sidecar would lack {', '.join(missing)}")
@@ -89,7 +87,7 @@ def inventory(raw_dir: Path) -> dict[Path, dict]:
     out = {}
     for path in files:
         meta = read_sidecar(path)
-        actual = sha256_of(path)
+        actual = sha256_file(path)
         if actual != meta["sha256"]:
             raise RawInputError(f"{path}: sha256 {actual[:12]}… differs from its sidecar "
                                 f"({meta['sha256'][:12]}…): the file changed since it was "

@@ -9,7 +9,6 @@ partnership and one per city in a partnership or in the mid-size class.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from analysis import data
 from analysis.core import paths
 from analysis.core.errors import ParameterError
+from analysis.core.files import sha256_bytes
 from analysis.core.langs import check_lang
 from analysis.core.text import slug
 from analysis.data import snapshot
@@ -85,7 +85,7 @@ def _short_name(name: str) -> str:
     """``name`` itself, or its readable start plus a hash of the whole (stable across runs)."""
     if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
         return name
-    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+    digest = sha256_bytes(name.encode("utf-8"))[:12]
     return name.encode("utf-8")[:MAX_NAME_BYTES - 14].decode("utf-8", "ignore").rstrip("-") + f"--{digest}"
 
 
