@@ -19,9 +19,28 @@ import time
 from pathlib import Path
 
 WARM = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "networkx", "geopandas",
-        "analysis", "analysis.data", "analysis.report", "analysis.style", "analysis.plots.maps",
-        "analysis.profiles", "analysis.sizeclass", "analysis.network", "analysis.plots.sizeclass",
-        "analysis.plots.network", "analysis.peers", "analysis.plots.peers")
+        "analysis", "analysis.data")
+# The render worker's warm-up imports, in the package's layout of today and of before the
+# layers became folders (so that `benchmarks/render.py --compare OLD` measures both).
+WARM_ANALYSIS = {
+    "layers": ("analysis.present.report", "analysis.present.style", "analysis.present.figures.maps",
+               "analysis.analyses.profiles", "analysis.analyses.sizeclass",
+               "analysis.analyses.network", "analysis.present.figures.sizeclass",
+               "analysis.present.figures.network", "analysis.analyses.peers",
+               "analysis.present.figures.peers"),
+    "flat": ("analysis.report", "analysis.style", "analysis.plots.maps", "analysis.profiles",
+             "analysis.sizeclass", "analysis.network", "analysis.plots.sizeclass",
+             "analysis.plots.network", "analysis.peers", "analysis.plots.peers"),
+}
+
+
+def _module(layers: str, flat: str):
+    import importlib
+
+    try:
+        return importlib.import_module(layers)
+    except ImportError:
+        return importlib.import_module(flat)
 
 
 def warm_up() -> None:
@@ -31,8 +50,14 @@ def warm_up() -> None:
 
     for name in WARM:
         importlib.import_module(name)
+    from importlib.util import find_spec
+
+    layout = "layers" if find_spec("analysis.core") else "flat"
+    for name in WARM_ANALYSIS[layout]:
+        importlib.import_module(name)
     from analysis import data
-    from analysis.present import report
+
+    report = _module("analysis.present.report", "analysis.report")
 
     importlib.import_module("papermill.parameterize")  # reads the notebooks, not a report's work
     data.load()
@@ -67,8 +92,7 @@ def run_one(job, export_dir: Path) -> float:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from analysis.data import readset
-
+    readset = _module("analysis.data.readset", "analysis.readset")
     cells = code_of(job, export_dir)  # reading the notebook is not the report's code
     started = time.perf_counter()
     readset.start()
