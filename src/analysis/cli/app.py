@@ -2,8 +2,10 @@
 error path every command shares (:class:`OneLineErrors`): any
 :class:`~analysis.core.errors.AnalysisError` (bad input, broken data, a busy folder, a
 refresh that stopped) becomes one line ``error: …`` and exit code 2, a usage error (an
-unknown option, ``--jobs 0``) one line and 2, Ctrl-C ``interrupted`` and 130, SIGTERM
-``terminated`` and 143. Anything else is a bug and keeps its traceback."""
+unknown option, ``--jobs 0``) one line and 2, an ``OSError`` (a full disk, a read-only
+folder, a file that cannot be read, a folder where a file should be) one line naming the
+file and 2, Ctrl-C ``interrupted`` and 130, SIGTERM ``terminated`` and 143. Anything else
+is a bug and keeps its traceback."""
 
 from __future__ import annotations
 
@@ -12,12 +14,7 @@ import signal
 import typer
 from typer.core import TyperGroup
 
-from analysis.core.errors import AnalysisError
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (a timeout, CI cancelling, systemctl stop), handled as Ctrl-C is: the command
-    cleans up what it was doing and says so."""
+from analysis.core.errors import AnalysisError, Terminated  # noqa: F401 - Terminated re-exported
 
 
 def _on_term(signum, frame):
@@ -29,6 +26,12 @@ def error(message: str) -> None:
     text = str(message).strip()
     first = text.splitlines()[0] if text else "error"
     typer.secho(f"error: {first}", fg=typer.colors.RED, err=True)
+
+
+def os_error_line(exc: OSError) -> str:
+    """``PATH: what went wrong`` (``data/curated/mergers.csv: Is a directory``)."""
+    what = exc.strerror or str(exc) or type(exc).__name__
+    return f"{exc.filename}: {what}" if exc.filename else what
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -55,6 +58,11 @@ class OneLineErrors(TyperGroup):
                 raise
             error(exc.line)
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:  # the machine's, not the tool's: a full disk, no permission
+            if ctx.parent is not None:
+                raise
+            error(os_error_line(exc))
+            raise typer.Exit(2) from None
         except KeyboardInterrupt as exc:
             if ctx.parent is not None:
                 raise

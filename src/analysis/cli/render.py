@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from analysis.cli.app import app, fail
+from analysis.cli.app import app
 from analysis.core import paths
 from analysis.core.errors import ParameterError
 
@@ -60,54 +60,54 @@ def render_command(
             raise typer.Exit(0)
     from analysis import render
 
+    def say(message: str) -> None:
+        typer.echo(message, err=True)
+
     # Everything is validated before any kernel starts or any file is written; data errors
-    # (a broken snapshot) are one line too (the command's error path: analysis.cli.app).
-    try:
-        output = render.check_output(output)
-        langs = render.check_langs(lang.split(","))
-        params: dict = {}
-        if parameters_file is not None:
-            params.update(render.load_parameters_file(parameters_file))
-        params.update(_pairs(ctx.args))
-        if (stale or prune) and (notebook or params):
-            raise ParameterError("--stale and --prune work on the whole folder; give no NOTEBOOK")
-        if jobs is not None and jobs > render.max_workers():
-            typer.echo(f"--jobs {jobs}: this machine has {render.max_workers()} cores; "
-                       f"using {render.max_workers()}", err=True)
-            jobs = render.max_workers()
-        default_set = render.default_rels(all_municipalities)
-        if (stale or prune) and not output.is_dir():
-            typer.echo(f"{output} holds no reports; nothing to do")
-            return
-        if stale:
-            job_list = render.stale_jobs(output)
-        elif prune:
-            job_list = []
-        elif notebook is None:
-            if params:
-                raise ParameterError("-p/-y need a NOTEBOOK; the default set uses each "
-                                     "notebook's own parameters")
-            job_list = render.default_jobs(langs, all_municipalities)
-        else:
-            job_list = render.make_jobs(notebook, params, langs)
-        if list_only:
-            typer.echo(render.describe(job_list, output, force, with_code))
-            return
-        if prune:
-            output.mkdir(parents=True, exist_ok=True)
-            lock = render.lock_folder(output, wait)
-            removed = render.prune(output, default_set or set())
-            lock.close()
-            for rel in removed:
-                typer.echo(f"removed {rel}")
-            typer.echo(f"{len(removed)} reports removed")
-            return
-        summary = render.run(job_list, output, jobs, force=force, with_code=with_code,
-                             keep_ipynb=keep_ipynb, default_set=default_set, wait=wait,
-                             warn=lambda message: typer.echo(message, err=True),
-                             quick_options=quick_options if default_run else None)
-    except OSError as exc:  # a full disk, a folder made read-only mid-run
-        fail(f"{exc.strerror or exc}: {exc.filename or output}")
+    # (a broken snapshot) and OSErrors (a full disk, a folder made read-only mid-run) are one
+    # line too (the command's error path: analysis.cli.app).
+    output = render.check_output(output)
+    langs = render.check_langs(lang.split(","))
+    params: dict = {}
+    if parameters_file is not None:
+        params.update(render.load_parameters_file(parameters_file))
+    params.update(_pairs(ctx.args))
+    if (stale or prune) and (notebook or params):
+        raise ParameterError("--stale and --prune work on the whole folder; give no NOTEBOOK")
+    if jobs is not None and jobs > render.max_workers():
+        typer.echo(f"--jobs {jobs}: this machine has {render.max_workers()} cores; "
+                   f"using {render.max_workers()}", err=True)
+        jobs = render.max_workers()
+    default_set = render.default_rels(all_municipalities)
+    if (stale or prune) and not output.is_dir():
+        typer.echo(f"{output} holds no reports; nothing to do")
+        return
+    if stale:
+        job_list = render.stale_jobs(output)
+    elif prune:
+        job_list = []
+    elif notebook is None:
+        if params:
+            raise ParameterError("-p/-y need a NOTEBOOK; the default set uses each "
+                                 "notebook's own parameters")
+        job_list = render.default_jobs(langs, all_municipalities)
+    else:
+        job_list = render.make_jobs(notebook, params, langs)
+    if list_only:
+        typer.echo(render.describe(job_list, output, force, with_code))
+        return
+    if prune:
+        output.mkdir(parents=True, exist_ok=True)
+        lock = render.lock_folder(output, wait, say)
+        removed = render.prune(output, default_set or set(), say)
+        lock.close()
+        for rel in removed:
+            typer.echo(f"removed {rel}")
+        typer.echo(f"{len(removed)} reports removed")
+        return
+    summary = render.run(job_list, output, jobs, force=force, with_code=with_code,
+                         keep_ipynb=keep_ipynb, default_set=default_set, wait=wait,
+                         warn=say, quick_options=quick_options if default_run else None)
     typer.echo(render.summary_table(summary))
     raise typer.Exit(summary.exit_code)
 

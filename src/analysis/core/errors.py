@@ -27,6 +27,11 @@ class AnalysisError(Exception):
         return text.splitlines()[0] if text else type(self).__name__
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a timeout, CI cancelling, systemctl stop), handled as Ctrl-C is: the command
+    cleans up what it was doing, says ``terminated`` and exits 143 (Ctrl-C: 130)."""
+
+
 class ParameterError(AnalysisError, ValueError):
     """A notebook or command parameter is invalid; the message is meant for the user."""
 

@@ -77,7 +77,8 @@ def temporary_name(path: Path) -> Path:
 
 def atomic_write(path: Path, content: str | bytes) -> None:
     """Write a temporary file in the same folder, then rename it over ``path``. A failure
-    (a full disk, an interrupt) leaves ``path`` as it was and no temporary file behind."""
+    (a full disk, an interrupt) leaves ``path`` as it was and no temporary file behind; an
+    OSError names ``path``, not the temporary file the user never saw."""
     path = Path(path)
     tmp = temporary_name(path)
     try:
@@ -86,6 +87,9 @@ def atomic_write(path: Path, content: str | bytes) -> None:
         else:
             tmp.write_text(content, encoding="utf-8")
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -95,14 +99,22 @@ class FolderBusy(AnalysisError):
     """Another process holds the folder's lock (a render, a refresh)."""
 
 
-def lock(folder: Path, name: str | None, who: str, wait: bool = False) -> FolderLock:
+def lock(folder: Path, name: str | None, who: str, wait: bool = False,
+         waiting=None) -> FolderLock:
     """Hold the lock ``name`` in ``folder`` (the folder itself when ``name`` is None: no file
     is left in it), waiting for it with ``wait``, or :class:`FolderBusy` saying ``who``
-    holds it; release it with ``close()`` (or use it as a context manager)."""
+    holds it; release it with ``close()`` (or use it as a context manager). ``waiting``
+    (a function of one line) is told once when ``wait`` has to wait: a wait of minutes
+    without a word looks like a hang."""
     held = FolderLock(folder, name)
-    if not held.acquire(wait):
+    if held.acquire(False):
+        return held
+    if not wait:
         raise FolderBusy(f"another {who} is writing into {folder}; wait for it to finish"
                          + (" (or use --wait)" if who == "analysis render" else ""))
+    if waiting is not None:
+        waiting(f"waiting for another {who} to finish with {folder}")
+    held.acquire(True)
     return held
 
 

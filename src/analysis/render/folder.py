@@ -9,16 +9,18 @@ file fails that report with a message instead of overwriting it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
-from analysis.core.errors import ParameterError
+from analysis.core import paths
+from analysis.core.errors import AnalysisError, ParameterError
 from analysis.core.files import FolderBusy, FolderLock, lock  # noqa: F401 - FolderBusy re-exported
 from analysis.render import quick
-from analysis.render.jobs import figures_of, stem_of
+from analysis.render.jobs import figures_of, page_path, stem_of
 
 STAGING = "_staging"
 FAILED = "_failed"
@@ -27,15 +29,30 @@ FAILED = "_failed"
 LOCK = quick.LOCK
 
 
-def lock_folder(output: Path, wait: bool = False) -> FolderLock:
+def lock_folder(output: Path, wait: bool = False, waiting=None) -> FolderLock:
     """An exclusive lock on the output folder for this run (released by the OS even on
-    SIGKILL). A second render into the same folder exits with one line, or waits."""
-    return lock(output, LOCK, "analysis render", wait)
+    SIGKILL). A second render into the same folder exits with one line, or waits (and
+    says so through ``waiting``)."""
+    return lock(output, LOCK, "analysis render", wait, waiting)
+
+
+def _project_folders() -> dict[str, Path]:
+    """The folders reports must never be written into: what the tool reads its reports
+    from (a page in data/raw/ stops every build; in data/ it joins the snapshot)."""
+    folders = {"the notebooks folder": paths.NOTEBOOKS_DIR, "the analysis package": paths.PACKAGE_DIR}
+    with contextlib.suppress(AnalysisError):  # no data folder: the data checks say so
+        folders["the data folder"] = paths.data_dir()
+    return {what: folder.resolve() for what, folder in folders.items()}
 
 
 def check_output(output: Path) -> Path:
-    """The output folder, created; one-line ParameterError when it is a file or not writable."""
+    """The output folder, created; one-line ParameterError when it is a file or not
+    writable, or lies in the data, notebooks or package folder."""
     output = Path(output).resolve()
+    for what, folder in _project_folders().items():
+        if output == folder or folder in output.parents:
+            raise ParameterError(f"--output {output} is inside {what} ({folder}); choose a "
+                                 "folder of its own, e.g. --output reports")
     for parent in [output, *output.parents]:
         if parent.exists():
             if not parent.is_dir():
@@ -119,10 +136,16 @@ def owner_problem(output: Path, rel: str, figures: str, recorded: bool) -> str |
 
 
 def check_targets(output: Path, rels: list[str]) -> None:
-    """Every folder a page or its files go into must be a folder (or not exist yet): a
-    file where ``en/`` or ``figures/cities`` should be is one line before any kernel."""
+    """Every folder a page or its files go into must be a folder (or not exist yet) that
+    can be written, and the tool's own files (manifest, index pages) files: a file where
+    ``en/`` should be, ``en/`` on a read-only mount or a folder named like the manifest is
+    one line before any kernel, not a failure after every report has run."""
+    from analysis.core.langs import DEFAULT_LANG, LANGS
+
     seen: set[Path] = set()
-    for rel in rels:
+    langs = {DEFAULT_LANG} | {rel.split("/")[0] for rel in rels if rel.split("/")[0] in LANGS}
+    own = [quick.MANIFEST, *(page_path("index", lang) for lang in sorted(langs))]
+    for rel in [*rels, *own]:
         for parent in (output / rel).parents:
             if parent == output or output not in parent.parents or parent in seen:
                 break
@@ -130,6 +153,13 @@ def check_targets(output: Path, rels: list[str]) -> None:
             if parent.exists() and not parent.is_dir():
                 raise ParameterError(f"{parent} is a file where analysis render needs a "
                                      "folder; move it away or choose another --output")
+            if parent.is_dir() and not os.access(parent, os.W_OK | os.X_OK):
+                raise ParameterError(f"{parent} cannot be written (read-only or not yours); "
+                                     "analysis render writes its pages there")
+    for rel in own:
+        if (output / rel).is_dir():
+            raise ParameterError(f"{output / rel} is a folder where analysis render keeps "
+                                 "its own file; move it away or choose another --output")
 
 
 def remove_report(output: Path, rel: str, lang: str) -> None:

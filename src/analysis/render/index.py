@@ -10,6 +10,9 @@ so the folder can be zipped, moved or opened from a file share over ``file://``.
 from __future__ import annotations
 
 import datetime as dt
+import html as html_text
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from analysis.core.files import atomic_write
@@ -18,18 +21,13 @@ from analysis.core.text import format_years
 from analysis.data.provenance import load_datapackage, resource
 from analysis.present import html
 from analysis.present.i18n import t
+from analysis.render.jobs import page_path
 
 GROUPS = ("analyses", "partnerships", "cities")
 
 
 def _order(langs) -> list[str]:
     return sorted(langs, key=lambda lang: (lang != DEFAULT_LANG, lang))
-
-
-def page_path(rel_stem: str, lang: str) -> str:
-    """A page's path inside the folder: the default language at the top, others in a
-    folder of their own (``en/cities/pori-609.html``)."""
-    return f"{rel_stem}.html" if lang == DEFAULT_LANG else f"{lang}/{rel_stem}.html"
 
 
 def _rows(output: Path, manifest: dict) -> dict[str, dict[str, dict]]:
@@ -101,12 +99,39 @@ def nav(rel: str, stem: str, lang: str, langs_present) -> str:
                        others=others)
 
 
-def write(output: Path, manifest: dict) -> list[Path]:
-    """Write index.html (default language) and <lang>/index.html for every other language."""
+def is_ours(target: Path) -> bool:
+    """True when the index page at ``target`` may be (re)written: there is none yet, it
+    carries the tool's generator mark, or it is the index of an earlier version (no mark
+    then, but its title is the index's own). A page of the user's own is never replaced."""
+    from analysis.core.langs import LANGS
+    from analysis.render.folder import written_by_tool  # folder imports no index
+
+    if not target.exists():
+        return True
+    if written_by_tool(target):
+        return True
+    try:
+        with open(target, "rb") as handle:
+            found = re.search(rb"<title>([^<]*)</title>", handle.read(16384))
+    except OSError:
+        return False
+    title = html_text.unescape(found.group(1).decode("utf-8", "replace")).strip() if found else ""
+    return title in {t("index.title", lang) for lang in LANGS}
+
+
+def write(output: Path, manifest: dict,
+          warn: Callable[[str], None] | None = None) -> list[Path]:
+    """Write index.html (default language) and <lang>/index.html for every other language;
+    an index.html of the user's own at either place is left as it is (``warn`` says so)."""
     langs = _order({e["lang"] for e in manifest.get("reports", {}).values()} | {DEFAULT_LANG})
     written = []
     for lang in langs:
         target = output / page_path("index", lang)
+        if not is_ours(target):
+            if warn:
+                warn(f"warning: {target} was not written by analysis render; it is left as it "
+                     "is and the index is not written there")
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(target, page(output, manifest, lang, langs))
         written.append(target)

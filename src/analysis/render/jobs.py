@@ -17,7 +17,7 @@ from analysis import data
 from analysis.core import paths
 from analysis.core.errors import ParameterError
 from analysis.core.files import sha256_bytes
-from analysis.core.langs import check_lang
+from analysis.core.langs import DEFAULT_LANG, check_lang
 from analysis.core.text import slug
 from analysis.data import snapshot
 from analysis.render.notebooks import (
@@ -64,6 +64,12 @@ class Job:
         return {"notebook": self.notebook.stem if inside else str(self.notebook),
                 "params": self.params, "given": self.given,
                 "lang": self.lang, "stem": self.stem, "group": self.group, "rel": self.rel}
+
+
+def page_path(rel_stem: str, lang: str) -> str:
+    """A page's path inside the folder: the default language at the top, others in a
+    folder of their own (``en/cities/pori-609.html``)."""
+    return f"{rel_stem}.html" if lang == DEFAULT_LANG else f"{lang}/{rel_stem}.html"
 
 
 def stem_of(rel: str, lang: str) -> str:
@@ -144,9 +150,8 @@ def make_jobs(notebook, params: dict, langs: Iterable[str] = LANGS_DEFAULT,
     normalised = validate(path, params)
     spec = spec_for(path)
     stem = _report_stem(path, spec, normalised)
-    return [Job(path, _plain(normalised), dict(params), lang,
-                f"{stem}.html" if lang == "fi" else f"{lang}/{stem}.html", spec.group, reason)
-            for lang in langs]
+    return [Job(path, _plain(normalised), dict(params), lang, page_path(stem, lang), spec.group,
+                reason) for lang in langs]
 
 
 def _plain(params: dict) -> dict:

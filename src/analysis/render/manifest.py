@@ -18,7 +18,7 @@ from analysis.core.errors import ParameterError
 from analysis.core.files import atomic_write
 from analysis.render import index, quick
 from analysis.render.folder import page_meta, remove_report
-from analysis.render.jobs import LANGS_DEFAULT, Job, default_jobs, make_jobs
+from analysis.render.jobs import LANGS_DEFAULT, Job, default_jobs, make_jobs, page_path
 from analysis.render.keys import Context, what_changed
 from analysis.render.notebooks import spec_for
 
@@ -32,10 +32,25 @@ def _empty_manifest() -> dict:
 _ENTRY_FIELDS = {"status": str, "lang": str, "stem": str, "group": str}
 
 
+def _inside(rel: str, entry: dict) -> bool:
+    """True when the entry's page and files folder are where the tool puts a report's: a
+    relative path inside the folder, ``<stem>.html`` (``<lang>/<stem>.html`` for a language
+    other than the default), never ``..`` nor an absolute path. A manifest edited by hand
+    or by another tool must not make ``--prune`` delete a file outside the folder."""
+    from analysis.core.langs import LANGS
+
+    stem, lang = entry["stem"], entry["lang"]
+    parts = Path(stem).parts
+    return (lang in LANGS and rel == page_path(stem, lang) and bool(parts)
+            and not Path(stem).is_absolute() and "\\" not in stem
+            and not any(part in ("..", ".") for part in stem.split("/")))
+
+
 def read_manifest(output: Path, warn: Callable[[str], None] | None = None) -> dict:
     """The manifest, or an empty one (with a warning) when it cannot be read or has the wrong
-    shape: a damaged manifest costs a re-render, never a crash. Entries of the wrong shape
-    or with a name the file system cannot hold are dropped one by one."""
+    shape: a damaged manifest costs a re-render, never a crash. Entries of the wrong shape,
+    with a name the file system cannot hold or pointing outside the folder are dropped one
+    by one."""
     path = output / MANIFEST
     if not path.exists():
         return _empty_manifest()
@@ -51,7 +66,8 @@ def read_manifest(output: Path, warn: Callable[[str], None] | None = None) -> di
     good = {}
     for rel, entry in manifest["reports"].items():
         if (isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in _ENTRY_FIELDS.items())
-                and all(len(part.encode()) <= 255 for part in Path(rel).parts)):
+                and all(len(part.encode()) <= 255 for part in Path(rel).parts)
+                and _inside(rel, entry)):
             good[rel] = entry
         elif warn:
             warn(f"warning: {path}: dropped the unreadable entry {rel[:80]!r}")
@@ -74,7 +90,9 @@ def rebuild_entries(output: Path, manifest: dict) -> list[str]:
             identity = json.loads(meta["analysis-report"]) if meta.get("generator") else None
         except (KeyError, ValueError):
             identity = None
-        if not isinstance(identity, dict) or identity.get("rel") != rel:
+        if (not isinstance(identity, dict) or identity.get("rel") != rel
+                or not all(isinstance(identity.get(k), str) for k in ("lang", "stem", "group"))
+                or not _inside(rel, identity)):
             continue  # not a page of this tool (or moved): left alone
         name = str(identity.get("notebook", ""))
         notebook = Path(name) if "/" in name else paths.NOTEBOOKS_DIR / f"{name}.ipynb"
@@ -169,7 +187,8 @@ def stale_jobs(output: Path, ctx: Context | None = None) -> list[Job]:
     return jobs
 
 
-def prune(output: Path, default_set: set[str]) -> list[str]:
+def prune(output: Path, default_set: set[str],
+          warn: Callable[[str], None] | None = None) -> list[str]:
     """Remove every report the default set held once and holds no more (HTML, figures,
     executed notebooks, manifest entry). Reports rendered on request stay."""
     manifest = read_manifest(output)
@@ -183,5 +202,5 @@ def prune(output: Path, default_set: set[str]) -> list[str]:
         removed.append(rel)
     manifest.pop(quick.FIELD, None)  # the next run checks in full
     write_manifest(output, manifest)
-    index.write(output, manifest)
+    index.write(output, manifest, warn)
     return removed

@@ -116,12 +116,18 @@ def declared_parameters(notebook: Path) -> dict[str, object]:
                                  f"cells): {type(exc).__name__}: {str(exc)[:120]}") from None
         except OSError as exc:
             raise ParameterError(f"cannot read {notebook}: {exc.strerror or exc}") from None
-        tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+        tagged = [c for c in cells if isinstance(c, dict) and "parameters" in _tags(c)]
         if not tagged:
             raise ParameterError(f"{notebook.name} has no cell tagged 'parameters'")
-        source = "".join(tagged[0]["source"])
+        source = tagged[0].get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        try:
+            body = ast.parse(_without_magics(source)).body
+        except SyntaxError as exc:
+            raise ParameterError(f"{notebook.name}: its parameters cell is not Python (line "
+                                 f"{exc.lineno}: {exc.msg})") from None
         defaults = {}
-        for node in ast.parse(source).body:
+        for node in body:
             if isinstance(node, (ast.Assign, ast.AnnAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
@@ -132,6 +138,20 @@ def declared_parameters(notebook: Path) -> dict[str, object]:
                             defaults[target.id] = None
         _DECLARED[notebook] = defaults
     return _DECLARED[notebook]
+
+
+def _tags(cell: dict) -> list:
+    """A cell's tags ([] where the metadata holds none, or ``null``)."""
+    metadata = cell.get("metadata")
+    tags = metadata.get("tags") if isinstance(metadata, dict) else None
+    return tags if isinstance(tags, list) else []
+
+
+def _without_magics(source: str) -> str:
+    """The cell as Python: IPython's line magics and shell escapes (``%matplotlib inline``,
+    ``!pip …``), which papermill and Jupyter run, become blank lines (line numbers kept)."""
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                     for line in source.split("\n"))
 
 
 def _resolve_scalar(text: str):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from analysis import data
 from analysis.core import paths
+from analysis.core.errors import Terminated
 from analysis.core.files import file_digest
 from analysis.render import index as render_index
 from analysis.render import quick as render_quick
@@ -44,6 +45,7 @@ class Summary:
     outcomes: list[Outcome]
     output: Path
     interrupted: bool = False
+    terminated: bool = False  # by SIGTERM (exit 143) rather than Ctrl-C (130)
 
     @property
     def failed(self) -> list[Outcome]:
@@ -54,7 +56,9 @@ class Summary:
 
     @property
     def exit_code(self) -> int:
-        return 130 if self.interrupted else (1 if self.failed else 0)
+        if self.interrupted:
+            return 143 if self.terminated else 130
+        return 1 if self.failed else 0
 
 
 def _langs_of(jobs: list[Job], manifest: dict, output: Path) -> dict[str, list[str]]:
@@ -128,7 +132,7 @@ def run(jobs: list[Job], output: Path = paths.REPORTS_DIR, n_workers: int | None
     output = check_output(output)
     check_targets(output, [path for job in jobs for path in (job.rel, f"{job.figures}/x")])
     output.mkdir(parents=True, exist_ok=True)
-    lock = lock_folder(output, wait)
+    lock = lock_folder(output, wait, warn)
     try:
         return _run(jobs, output, lock, n_workers, force, with_code, keep_ipynb, progress, env,
                     default_set, warn, worker_init, quick_options)
@@ -156,7 +160,7 @@ def _run(jobs, output, lock, n_workers, force, with_code, keep_ipynb, progress, 
         warn(f"{len(rebuilt)} page(s) in {output} were not in its manifest (a lost or old "
              "manifest, or an interrupted run): recorded again from the pages, marked stale")
     refresh_statuses(manifest, ctx, default_set)
-    render_index.write(output, manifest)
+    render_index.write(output, manifest, warn)
     todo, unchanged = plan(jobs, output, force, with_code, ctx=ctx, manifest=manifest)
     outcomes = [Outcome(job, "unchanged") for job in unchanged]
     langs_of = _langs_of(jobs, manifest, output)
@@ -173,10 +177,10 @@ def _run(jobs, output, lock, n_workers, force, with_code, keep_ipynb, progress, 
     n_workers = max(1, min(n_workers or max_workers(), max_workers(), len(todo) or 1))
     bar = tqdm(total=len(jobs), initial=len(unchanged), unit="report", disable=not progress,
                dynamic_ncols=True)
-    interrupted = False
+    interrupted: str | None = None  # "interrupted" (Ctrl-C) or "terminated" (SIGTERM)
 
     def on_term(signum, frame):  # SIGTERM (timeout, CI cancel, systemctl stop) = Ctrl-C
-        raise KeyboardInterrupt
+        raise Terminated
 
     previous_term = signal.signal(signal.SIGTERM, on_term) if _main_thread() else None
     try:
@@ -200,10 +204,10 @@ def _run(jobs, output, lock, n_workers, force, with_code, keep_ipynb, progress, 
                 and all(o.status in ("rendered", "unchanged") for o in outcomes)):
             render_quick.record(manifest, print_, [job.rel for job in jobs])
         write_manifest(output, manifest)
-        render_index.write(output, manifest)
+        render_index.write(output, manifest, warn)
     order = {job.rel: i for i, job in enumerate(jobs)}
     outcomes.sort(key=lambda o: order.get(o.job.rel, 0))
-    return Summary(outcomes, output, interrupted)
+    return Summary(outcomes, output, interrupted is not None, interrupted == "terminated")
 
 
 def check_worker_data() -> None:
@@ -230,8 +234,9 @@ def _main_thread() -> bool:
 
 
 def _execute(todo, payloads, output, n_workers, env, manifest, ctx, outcomes, bar,
-             worker_init=None) -> bool:
-    """Run the payloads on a pool of warm workers; True when interrupted.
+             worker_init=None) -> str | None:
+    """Run the payloads on a pool of warm workers; "interrupted" (Ctrl-C) or "terminated"
+    (SIGTERM) when a signal stopped the run, None otherwise.
 
     A worker that cannot start (a kernel port collision, a broken data file) breaks the
     pool: the reports it had not finished are retried on a new pool, up to
@@ -275,8 +280,9 @@ def _execute(todo, payloads, output, n_workers, env, manifest, ctx, outcomes, ba
                             write_manifest(output, manifest)
                             last_write = time.monotonic()
                         bar.update(1)
-            except KeyboardInterrupt:
-                bar.write("interrupted: finishing the reports already running, skipping the rest")
+            except KeyboardInterrupt as exc:
+                how = "terminated" if isinstance(exc, Terminated) else "interrupted"
+                bar.write(f"{how}: finishing the reports already running, skipping the rest")
                 for future in pending:
                     future.cancel()
                 for future in pending:  # running ones finish their atomic writes
@@ -288,7 +294,7 @@ def _execute(todo, payloads, output, n_workers, env, manifest, ctx, outcomes, ba
                         outcomes.append(_record(manifest, by_rel[result["rel"]], result, ctx))
                 done = {o.job.rel for o in outcomes}
                 outcomes += [Outcome(j, "interrupted") for j in todo if j.rel not in done]
-                return True
+                return how
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
             remaining = broken
@@ -297,7 +303,7 @@ def _execute(todo, payloads, output, n_workers, env, manifest, ctx, outcomes, ba
                       "error": last_error or "render worker failed"}
             outcomes.append(_record(manifest, by_rel[payload["rel"]], result, ctx))
             bar.update(1)
-        return False
+        return None
     finally:
         shutil.rmtree(output / STAGING, ignore_errors=True)
 
@@ -353,8 +359,10 @@ def summary_table(summary: Summary) -> str:
 
 
 def describe(jobs: list[Job], output: Path, force: bool = False, with_code: bool = False) -> str:
-    """What ``--list`` prints: each report, whether it would render or is unchanged, and why."""
+    """What ``--list`` prints: each report, whether it would render or is unchanged, and why
+    (a folder the run could not write into is the run's one-line error here too)."""
     output = check_output(output)
+    check_targets(output, [path for job in jobs for path in (job.rel, f"{job.figures}/x")])
     todo, _ = plan(jobs, output, force, with_code)
     will = {job.rel for job in todo}
     lines = []

@@ -86,6 +86,7 @@ def summary_line(n: int, counts: dict[str, int], output: Path) -> str:
     """The last line of a run's summary: '70 reports: 70 unchanged; index: reports/index.html'."""
     text = ", ".join(f"{counts[s]} {s}" for s in ("rendered", "unchanged", "failed",
                                                   "interrupted") if counts.get(s))
+    text = text or "nothing to render"
     return f"{n} reports: {text}; index: {output.name}/index.html"
 
 
