@@ -4,7 +4,9 @@ municipality codes kept as text.
 PyYAML's safe loader reads ``020`` as the octal number 16 (YAML 1.1), so ``city: 020``
 (Akaa) would become Asikkala (016), and a mapping that names a key twice silently keeps the
 last value. :func:`load` reads a number with a leading zero as text and refuses a key
-given twice, naming it and its line.
+given twice, naming it and its line. Dates stay text as written (``2023-10-09``): the
+checks that need a date check it, and an impossible one (``2023-02-30``) is their one-line
+message, not a ValueError from the loader.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 _Loader.add_implicit_resolver("tag:yaml.org,2002:int",
                               re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*))$"), list("-+0123456789"))
@@ -51,6 +54,8 @@ def load(text: str, source) -> object:
     one line (file, line, column, what is wrong) otherwise."""
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except (ValueError, TypeError, OverflowError) as exc:  # a constructor's (``!!float x``)
+        raise YamlError(f"{source}: cannot read the YAML: {' '.join(str(exc).split())}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""

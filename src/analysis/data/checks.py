@@ -31,7 +31,7 @@ def check_year(year, table: str = "population") -> int:
     # numbers.Integral, not int: a year taken from a DataFrame (``pop["year"].max()``) is a
     # numpy integer, and an analyst should not have to cast it.
     if (isinstance(year, (bool, np.bool_)) or not isinstance(year, (Integral, str))
-            or not str(year).strip().isdigit()):
+            or not str(year).strip().isdecimal()):  # '²⁰²⁵' is digits, but no number
         raise ParameterError(f"year={echo(year)} is not a year; available {table} years: "
                              f"{format_years(years)}")
     if int(year) not in years:

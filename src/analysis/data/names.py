@@ -44,6 +44,7 @@ class Municipality:
     name_sv: str
     name_en: str
     note: str | None = None  # set when the query named a former municipality
+    former: str | None = None  # that former municipality's code
 
     def name(self, lang: str = "fi") -> str:
         return {"fi": self.name_fi, "sv": self.name_sv, "en": self.name_en}[lang]
@@ -91,7 +92,7 @@ class NameIndex:
         note = (f"{name} ({code}) merged into {target.name_fi} ({target.code}) on {date}; "
                 f"{on}its figures are {target.name_fi}'s")
         return Municipality(target.code, target.name_fi, target.name_sv, target.name_en,
-                            note=note)
+                            note=note, former=code)
 
     def suggest(self, query, limit: int = 3) -> list[str]:
         """The closest known names to ``query``, each with its code."""
@@ -110,7 +111,8 @@ class NameIndex:
         if isinstance(query, (bool, np.bool_)) or query is None:
             raise UnknownMunicipalityError(query, [])
         # Integral covers numpy integers too (a code read from a DataFrame column of ints).
-        if isinstance(query, Integral) or (isinstance(query, str) and query.strip().isdigit()):
+        # isdecimal, not isdigit: '²' is a digit but no number int() reads.
+        if isinstance(query, Integral) or (isinstance(query, str) and query.strip().isdecimal()):
             code = f"{int(query):03d}"
             if code in self.by_code:
                 return self.by_code[code]
