@@ -22,11 +22,12 @@ def data_build(
 ) -> None:
     """Rebuild every table of the snapshot from data/raw and data/curated (deterministic)."""
     from analysis.core.files import lock
-    from analysis.ingest.build import build_snapshot
+    from analysis.ingest.build import build_snapshot, remove_leftovers
     from analysis.ingest.refresh import DATA_LOCK
 
     output.mkdir(parents=True, exist_ok=True)
     with lock(output, DATA_LOCK, "analysis data refresh or build"):
+        remove_leftovers(output)  # of a build killed before its end; none runs but ours
         package = build_snapshot(raw_dir, output, sources_dir=sources_dir)
     for res in package["resources"]:
         typer.echo(f"{res['path']:<24} {res['rows']:>6} rows")

@@ -29,7 +29,9 @@ PROJECT_ROOT = Path(os.environ.get("ANALYSIS_PROJECT_ROOT")
                     or checkout_root() or Path.cwd()).resolve()
 _HAS_ROOT = bool(os.environ.get("ANALYSIS_PROJECT_ROOT")) or checkout_root() is not None
 
-DATA_DIR = Path(os.environ.get("ANALYSIS_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+# An empty ANALYSIS_DATA_DIR (``export ANALYSIS_DATA_DIR=``) is unset, as everywhere below;
+# Path("") would be the current folder.
+DATA_DIR = Path(os.environ.get("ANALYSIS_DATA_DIR") or PROJECT_ROOT / "data").resolve()
 CURATED_DIR = PROJECT_ROOT / "data" / "curated"
 RAW_DIR = PROJECT_ROOT / "data" / "raw"
 MERGERS_FILE = "mergers.csv"
@@ -67,7 +69,8 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
     if os.environ.get("ANALYSIS_DATA_DIR"):
         folder = Path(os.environ["ANALYSIS_DATA_DIR"]).resolve()
         if not folder.is_dir():
-            raise DataNotFoundError(f"ANALYSIS_DATA_DIR={folder}: no such folder; point it at "
+            what = "is a file, not a folder" if folder.exists() else "no such folder"
+            raise DataNotFoundError(f"ANALYSIS_DATA_DIR={folder}: {what}; point it at "
                                     "the folder holding datapackage.json")
         return folder
     # In a checkout a missing data/ is left to the readers, whose messages say to run

@@ -28,6 +28,30 @@ def year(description: str = "Year (population: 31 December of the year)") -> pa.
     return pa.Column("int64", pa.Check.in_range(FIRST_YEAR, LAST_YEAR), description=description)
 
 
+def is_iso_date(value, precise: bool = False) -> bool:
+    """True for an ISO date as precise as stated (``2024``, ``2023-10``, ``2023-10-09``;
+    with ``precise`` only the last), and a real one (not ``2023-02-30``)."""
+    import datetime as dt
+    import re
+
+    text = str(value)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}" if precise else r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        return False
+    try:
+        dt.date.fromisoformat(text if len(text) == 10 else (text + "-01-01")[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def date(description: str, nullable: bool = False, precise: bool = False) -> pa.Column:
+    """A date as text: ISO, as precise as the source states it (or a full date)."""
+    form = "YYYY-MM-DD" if precise else "YYYY, YYYY-MM or YYYY-MM-DD"
+    return text(description, nullable=nullable, checks=pa.Check(
+        lambda value: is_iso_date(value, precise), element_wise=True,
+        error=f"the ISO date check ({form})"))
+
+
 MUNICIPALITIES = pa.DataFrameSchema(
     {
         "code": code(unique=True),
@@ -91,7 +115,7 @@ SOURCES = pa.DataFrameSchema(
         "publisher": text("Publisher"),
         "short_fi": text("Publisher's short name for source lines, Finnish"),
         "short_en": text("Publisher's short name for source lines, English"),
-        "date": text("Date the document speaks of (ISO, as precise as stated)"),
+        "date": date("Date the document speaks of (ISO, as precise as stated)"),
         "language": text("Language of the document"),
     },
     strict=True, ordered=True, name="sources",
@@ -114,7 +138,7 @@ PARTNERSHIPS = pa.DataFrameSchema(
                      checks=pa.Check.isin(PARTNERSHIP_KINDS)),
         "host_code": pa.Column(str, pa.Check.str_matches(CODE), nullable=True,
                                description="Host city, where the source names one"),
-        "date_stated": text("Date the source gives (ISO, as precise as stated)", nullable=True),
+        "date_stated": date("Date the source gives (ISO, as precise as stated)", nullable=True),
         "date_note": text("What the date refers to", nullable=True),
         "source_id": text("Source document"),
         "description_fi": text("Short description (this project's paraphrase), Finnish"),
@@ -129,7 +153,7 @@ MEMBERSHIPS = pa.DataFrameSchema(
         "code": code(),
         "role": text("host, member or invited", checks=pa.Check.isin(ROLES)),
         "status": text("Status as the source gives it"),
-        "status_date": text("Date of the status, where stated", nullable=True),
+        "status_date": date("Date of the status, where stated", nullable=True),
         "source_id": text("Source document"),
         "evidence": text("The word form naming the city in the source document"),
         "source_lines": text("Line range of the document where the partnership and the city "
@@ -179,8 +203,7 @@ MERGERS = pa.DataFrameSchema(
         "code": code("Code of the municipality that was merged (abolished)", unique=True),
         "name": text("Its Finnish name"),
         "successor": code("Code of the municipality it was merged into"),
-        "date": text("Date the merger took effect (ISO)",
-                     checks=pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+        "date": date("Date the merger took effect (ISO)", precise=True),
     },
     strict=True, ordered=True, name="mergers",
 )

@@ -56,6 +56,10 @@ def read_sidecar(path: Path) -> dict:
     if missing:
         raise RawInputError(f"{meta_path}: sidecar lacks {', '.join(missing)}")
     if meta["file"] != Path(path).name:
+        if (Path(path).parent / str(meta["file"])).is_file():  # a copy beside the described file
+            raise RawInputError(f"{path}: raw file without a sidecar of its own ({meta_path.name} "
+                                f"describes {meta['file']}); a copy or backup? move it out of "
+                                "data/raw")
         raise RawInputError(f"{meta_path}: names file {meta['file']!r}, not {Path(path).name!r}")
     return meta
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from analysis import __version__
 from analysis.core.paths import (
     BOUNDARIES_FILE,
+    CLAIMS_FILE,
     DATAPACKAGE_FILE,
     MERGERS_FILE,
     RAW_DIR,
@@ -61,12 +62,29 @@ from analysis.ingest.build.package import datapackage
 from analysis.ingest.build.partnerships import build_partnerships
 from analysis.ingest.build.population import build_population
 
-__all__ = ["BuildError", "build_snapshot", "known_codes"]
+__all__ = ["BuildError", "build_snapshot", "known_codes", "remove_leftovers"]
 
 # Raw CSV inputs of older divisions and the column holding their municipality codes.
 _CODE_COLUMNS = {catalogue.POPULATION_11RE: "kunta", catalogue.POPULATION_THL: "code",
                  catalogue.AREAS: "code", catalogue.JOBS_KEY_FIGURES: "code",
                  catalogue.CENTRAL_LOCALITIES: "code", catalogue.POPULATION_LAYER: "code"}
+
+
+# The tables built from a curated file: a message about one names the file to edit.
+CURATED_FROM = {"sources": "partnerships.yaml", "partnerships": "partnerships.yaml",
+                "memberships": "partnerships.yaml", "claims": CLAIMS_FILE, "mergers": MERGERS_FILE}
+TEMPORARY_PREFIX = ".build-"  # the build's own folder inside the output, until it is swapped in
+
+
+def remove_leftovers(output: Path) -> None:
+    """Remove what a build killed before its end (SIGKILL, a power cut) left in ``output``:
+    its temporary folders, each a copy of the tables. Called under the data folder's lock,
+    so no other build is using one."""
+    import shutil
+
+    for folder in Path(output).glob(TEMPORARY_PREFIX + "*"):
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def known_codes(inputs: Inputs, key) -> set[str]:
@@ -105,7 +123,7 @@ def build_snapshot(raw_dir: Path | None = None, output: Path | None = None,
         key, division_year = read_key_table(inputs, log)
         mergers = read_mergers(curated)
         check_mergers(mergers, key, dict.fromkeys(known_codes(inputs, key), ""),
-                      curated / MERGERS_FILE)
+                      curated / MERGERS_FILE, division_year)
         harmoniser = Harmoniser(mergers, division_year, set(key["code"]))
         boundaries = build_boundaries(inputs, log, harmoniser)
         municipalities = build_municipalities(inputs, log, key, boundaries, harmoniser)
@@ -125,7 +143,7 @@ def build_snapshot(raw_dir: Path | None = None, output: Path | None = None,
     output.mkdir(parents=True, exist_ok=True)
     # Write into a temporary folder first, validate it as `analysis data check` would, then
     # move: a failed build leaves the output untouched.
-    with tempfile.TemporaryDirectory(dir=output, prefix=".build-") as tmp:
+    with tempfile.TemporaryDirectory(dir=output, prefix=TEMPORARY_PREFIX) as tmp:
         tmp = Path(tmp)
         for name, frame in tables.items():
             write_csv(frame, tmp / TABLE_FILES[name])
@@ -137,9 +155,11 @@ def build_snapshot(raw_dir: Path | None = None, output: Path | None = None,
         try:
             validate_folder(tmp)
         except DataValidationError as exc:
-            first = str(exc).splitlines()[0].replace(str(tmp), str(output))
+            first = str(exc).splitlines()[0]
+            source = next((f" (built from {curated / name})" for table, name in CURATED_FROM.items()
+                           if first.startswith(str(tmp / TABLE_FILES[table]))), "")
             raise BuildError(f"the built snapshot would not pass `analysis data check`, nothing "
-                             f"was written: {first}") from None
+                             f"was written: {first.replace(str(tmp), str(output))}{source}") from None
         for item in tmp.iterdir():
             os.replace(item, output / item.name)
     return package

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.analyses.claims import CLAIM_QUANTITIES, DEFINITIONS
 from analysis.core import yamlio
 from analysis.core.paths import CLAIMS_FILE
 from analysis.ingest.build.common import BuildError, BuildLog
@@ -15,6 +16,12 @@ from analysis.ingest.build.common import BuildError, BuildLog
 COLUMNS = ["claim_id", "source_id", "kind", "bounds", "cities_only", "definitions", "subject",
            "quantity", "claimed", "approximate", "trend", "about_fi", "about_en"]
 CLAIM_KEYS = ("claim_id", "source_id", "kind", "figures", "about_fi", "about_en")
+
+
+def _flag(item: dict, key: str, where: str) -> None:
+    """A yes/no field must be true or false: ``approximate: maybe`` is not read as true."""
+    if key in item and not isinstance(item[key], bool):
+        raise BuildError(f"{where}: {key} is {item[key]!r}; write true or false")
 
 
 def build_claims(curated: Path, sources: pd.DataFrame, log: BuildLog) -> pd.DataFrame:
@@ -44,8 +51,20 @@ def build_claims(curated: Path, sources: pd.DataFrame, log: BuildLog) -> pd.Data
                              "[40000, 100000]")
         if not isinstance(item["figures"], dict) or not item["figures"]:
             raise BuildError(f"{where}: figures must map each quantity to what is claimed")
+        # What the check knows: a word it does not know would be left out without a word.
+        definitions = item.get("definitions") or []
+        unknown = [d for d in definitions if d not in DEFINITIONS] if isinstance(
+            definitions, list) else [definitions]
+        if unknown:
+            raise BuildError(f"{where}: unknown definition {unknown[0]!r}; the check knows "
+                             f"{', '.join(DEFINITIONS)}")
+        _flag(item, "cities_only", where)
         for quantity, figure in item["figures"].items():
+            if item["kind"] == "class_totals" and quantity not in CLAIM_QUANTITIES:
+                raise BuildError(f"{where}: unknown quantity {quantity!r}; a class_totals claim "
+                                 f"gives {', '.join(CLAIM_QUANTITIES)}")
             figure = figure if isinstance(figure, dict) else {"claimed": figure}
+            _flag(figure, "approximate", f"{where}, {quantity}")
             claimed = figure.get("claimed")
             if claimed is not None and (isinstance(claimed, bool) or not isinstance(claimed, int)):
                 raise BuildError(f"{where}, {quantity}: claimed {claimed!r} is not a whole number")

@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.core.errors import AnalysisError
 from analysis.core.paths import MERGERS_FILE
 from analysis.data import catalogue
+from analysis.data.schemas import is_iso_date
 
 
 class BuildError(AnalysisError, RuntimeError):
@@ -106,11 +107,11 @@ def read_mergers(curated: Path) -> pd.DataFrame:
     frame = read_csv(path, code_columns=("code", "successor"))
     if list(frame.columns) != ["code", "name", "successor", "date"]:
         raise BuildError(f"{path}: columns must be code, name, successor, date")
-    bad = ~frame["date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    bad = ~frame["date"].map(lambda value: is_iso_date(value, precise=True))
     if bad.any():
         row = int(bad.idxmax())
         raise BuildError(f"{path}: row {row + 1} (line {row + 2}), column 'date': "
-                         f"{frame.at[row, 'date']!r} is not an ISO date")
+                         f"{frame.at[row, 'date']!r} is not a date (YYYY-MM-DD)")
     if frame["code"].duplicated().any():
         code = frame.loc[frame["code"].duplicated(), "code"].iloc[0]
         raise BuildError(f"{path}: code {code} is listed twice")
@@ -118,17 +119,32 @@ def read_mergers(curated: Path) -> pd.DataFrame:
 
 
 def check_mergers(mergers: pd.DataFrame, key: pd.DataFrame, known: dict[str, str],
-                  path: Path) -> None:
+                  path: Path, division_year: int | None = None) -> None:
     """Every row of the merger table must describe a real merger on the snapshot's division:
 
     - the merged code is not a municipality of the key table (``609,Pori,905`` would send
       every name of Pori to Vaasa);
     - the code is one the raw inputs know (``known``: code -> name, from the inputs of
       older divisions), so a typo or an invented code cannot create a new name;
-    - the successor is a municipality of the key table, or itself merged into one.
+    - the successor is a municipality of the key table, or itself merged into one, and
+      following successors ends in the division (``099 -> 588 -> 099`` never does);
+    - the merger took effect by the division's date (``division_year``): the key table
+      no longer lists the code, so it was merged by then.
     """
     current = dict(zip(key["code"], key["name_fi"]))
     merged = set(mergers["code"])
+    successor = dict(zip(mergers["code"], mergers["successor"]))
+    for row in mergers.itertuples():
+        chain = [row.code]
+        while chain[-1] in successor and chain[-1] not in current:
+            chain.append(successor[chain[-1]])
+            if chain[-1] in chain[:-1]:
+                raise BuildError(f"{path}: the rows for {' -> '.join(chain)} go round in a "
+                                 "circle; each merger must end in a municipality of the division")
+        if division_year is not None and row.date > f"{division_year}-01-01":
+            raise BuildError(f"{path}: row for {row.code} {row.name!r}: date {row.date} is after "
+                             f"the {division_year} division, which no longer lists {row.code}: "
+                             f"the merger took effect by {division_year}-01-01")
     for row in mergers.itertuples():
         where = f"{path}: row for {row.code} {row.name!r}"
         if row.code in current:

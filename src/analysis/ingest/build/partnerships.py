@@ -69,13 +69,26 @@ def build_partnerships(curated: Path, names: NameIndex, log: BuildLog,
     spec = read_spec(path)
     sources = pd.DataFrame(spec["sources"])[list(SOURCE_KEYS)]
     known_sources = set(sources["source_id"])
+    dated = {str(s["source_id"]): str(s["date"]) for s in spec["sources"]}
 
-    def code_of(name, where: str) -> str:
+    def code_of(name, where: str, source_id: str) -> str:
         try:
-            return names.resolve(name).code
+            muni = names.resolve(name)
         except ParameterError as exc:
             raise BuildError(f"{path}: {where}: {exc} (members are named by a Finnish, Swedish "
                              "or English name, or a three-digit code)") from None
+        if muni.former is not None:  # a municipality merged away: its successor, said so
+            old, _successor, merged_on = names.former[muni.former]
+            document = dated.get(source_id, "")
+            if document > merged_on:  # ISO text, as precise as stated: "2023-10" > "2021-01-01"
+                raise BuildError(
+                    f"{path}: {where}: {name!r} is {old} ({muni.former}), merged into "
+                    f"{muni.name_fi} ({muni.code}) on {merged_on}, before the document "
+                    f"{source_id} ({document}) was written; name the municipality it names")
+            log.add("memberships", f"{where}: {name!r} is {old} ({muni.former}), merged into "
+                                   f"{muni.name_fi} ({muni.code}) on {merged_on}; recorded as "
+                                   f"{muni.name_fi} ({muni.code})")
+        return muni.code
 
     partnership_rows, membership_rows = [], []
     for item in spec["partnerships"]:
@@ -90,14 +103,15 @@ def build_partnerships(curated: Path, names: NameIndex, log: BuildLog,
             "partnership_id": pid, "name_fi": item["name_fi"], "name_en": item["name_en"],
             **{f"{form}_{lang}": item[f"{form}_{lang}"] for form in ("short", "abbr")
                for lang in ("fi", "en")},
-            "kind": item["kind"], "host_code": code_of(host, f"{pid}: host") if host else None,
+            "kind": item["kind"],
+            "host_code": code_of(host, f"{pid}: host", item["source_id"]) if host else None,
             "date_stated": item.get("date_stated"), "date_note": item.get("date_note"),
             "source_id": item["source_id"],
             "description_fi": item["description_fi"], "description_en": item["description_en"],
         })
         for member in item["members"]:
             membership_rows.append({
-                "partnership_id": pid, "code": code_of(member["name"], pid),
+                "partnership_id": pid, "code": code_of(member["name"], pid, item["source_id"]),
                 "role": member["role"], "status": member["status"],
                 "status_date": member.get("status_date"), "source_id": item["source_id"],
                 "evidence": member["evidence"], "source_lines": str(item["source_lines"]),
