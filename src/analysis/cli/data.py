@@ -60,7 +60,8 @@ def data_refresh(
     base_url: Optional[str] = typer.Option(
         None, "--base-url", help="PxWeb v1 database URL, e.g. a mirror or proxy "
                                  "(default: Statistics Finland's StatFin)."),
-    timeout: float = typer.Option(30.0, "--timeout", min=0.1, help="Seconds to wait for each call."),
+    timeout: float = typer.Option(30.0, "--timeout", min=0.1, max=86400.0,
+                                  help="Seconds to wait for each call (at most a day)."),
     data_dir: Optional[Path] = typer.Option(None, help="Snapshot folder (default: data/)."),
 ) -> None:
     """Bring newer official figures from Statistics Finland's PxWeb API (all or nothing)."""

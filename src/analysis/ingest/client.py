@@ -116,15 +116,20 @@ class PxWebClient:
         return urljoin(self.base_url, spec.url_path)
 
     def _call(self, method: str, url: str, body: dict | None = None) -> Response:
-        attempt = 0
+        attempt, hops = 0, 0
         while True:
             attempt += 1
             self.limiter.wait()
             self.calls += 1
             try:
-                reply = self.session.request(method, url, json=body, timeout=self.timeout)
+                # Redirects are followed here, within the host asked only: data from another
+                # host would be recorded as the address asked (the sidecar's url).
+                reply = self.session.request(method, url, json=body, timeout=self.timeout,
+                                             allow_redirects=False)
             except requests.exceptions.Timeout:
                 problem, retry_after = f"no answer within {self.timeout:g} s", None
+            except requests.exceptions.ChunkedEncodingError:  # fewer bytes than announced
+                problem, retry_after = "the answer was cut short (connection lost)", None
             except requests.exceptions.ConnectionError as exc:
                 if _cannot_connect(exc):  # refused, DNS failure, unreachable: no point retrying
                     raise NoNetworkError(f"no network: cannot reach {_host(url)} "
@@ -133,6 +138,17 @@ class PxWebClient:
             except requests.exceptions.RequestException as exc:
                 raise RefreshError(f"{method} {url} failed: {exc}") from None
             else:
+                if reply.is_redirect:
+                    target = urljoin(url, reply.headers.get("Location", ""))
+                    hops += 1
+                    if _origin(target) != _origin(url) or hops > MAX_REDIRECTS:
+                        why = "another host" if _origin(target) != _origin(url) else \
+                            f"more than {MAX_REDIRECTS} redirects"
+                        raise RefreshError(f"{method} {url}: redirected to {target} ({why}); "
+                                           "nothing was fetched from it: give --base-url the "
+                                           "address of the API itself")
+                    url, attempt = target, attempt - 1  # a redirect is no failed attempt
+                    continue
                 if reply.status_code < 400:
                     return Response(url=url, body=reply.content, request=body)
                 text = " ".join(reply.text.split())[:200]
@@ -149,6 +165,17 @@ class PxWebClient:
             if retry_after is not None:
                 delay = min(self.max_backoff, max(delay, retry_after))
             time.sleep(delay)
+
+
+MAX_REDIRECTS = 5
+
+
+def _origin(url: str) -> tuple[str, str]:
+    """Scheme and host[:port] of ``url``: where a redirect may lead."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def _host(url: str) -> str:

@@ -341,8 +341,8 @@ def _refresh(data_dir, client, tables, dry_run, build, check, echo) -> RefreshRe
     if staging.exists():  # a killed refresh before the swap: data/ itself was not touched
         shutil.rmtree(staging)
     try:
-        shutil.copytree(data_dir, staging, ignore=shutil.ignore_patterns(STAGING_NAME, BACKUP_NAME),
-                        symlinks=True)
+        shutil.copytree(data_dir, staging, symlinks=True, ignore=shutil.ignore_patterns(
+            STAGING_NAME, BACKUP_NAME, ".build-*"))  # a killed build's leftovers
         target = staging / "raw" / "pxweb"
         for plan, result in zip(plans, results):
             if not plan.new:
