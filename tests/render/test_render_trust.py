@@ -77,7 +77,7 @@ def test_yaml_municipality_code_keeps_its_leading_zero(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--lang", ""], "--lang is empty"),
-    (["--lang", "fi,sv"], "lang='sv' is not available"),
+    (["--lang", "fi,de"], "lang='de' is not available"),
     (["partnership_network", "-p", "highlight_city", "Porri"], "did you mean Pori 609"),
     (["partnership_network", "-p", "layout_seed", "-1"], "layout_seed=-1 must be a non-negative"),
     (["size_classes", "-p", "bounds", "[" + ",".join(str(i * 1000) for i in range(40)) + "]"],

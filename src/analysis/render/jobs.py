@@ -123,7 +123,7 @@ def check_langs(langs: Iterable[str]) -> list[str]:
         if lang not in out:
             out.append(lang)
     if not out:
-        raise ParameterError("--lang is empty; give fi, en or fi,en")
+        raise ParameterError("--lang is empty; give fi, en, sv or e.g. fi,en")
     return out
 
 

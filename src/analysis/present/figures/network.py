@@ -28,7 +28,7 @@ from matplotlib.patches import Patch
 from analysis.analyses import network
 from analysis.present import style
 from analysis.present.figures import maps
-from analysis.present.i18n import band_labels, bounds_label, fmt_int, t
+from analysis.present.i18n import band_labels, bounds_label, fmt_int, number_format, t
 from analysis.present.style import partnership_color
 
 ROLE_STYLE = {  # edge style per membership role: listed / host solid, invited dashed
@@ -376,7 +376,7 @@ def _share_text(value: float, lang: str) -> str:
         return "–"
     if value == 0:
         return "0"
-    return f"{value:.2f}".replace(".", "," if lang == "fi" else ".")
+    return f"{value:.2f}".replace(".", number_format(lang).decimal)
 
 
 # -- 4. membership matrix -----------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Sentences, tables and figures of ``notebooks/city_profile.ipynb``: what
-:func:`analysis.analyses.profiles.city_profile` computes, in Finnish or English.
+:func:`analysis.analyses.profiles.city_profile` computes, in Finnish, English or Swedish.
 
     prof = profiles.city_profile("Pori", year=None)   # any name, Swedish name or code
     city_intro(prof, "fi"); plot_population(prof, "fi"); peer_table(prof, "fi")
@@ -39,8 +39,9 @@ def _class_label(prof_row, lang: str) -> str:
 
 def city_title(prof: CityProfile, lang: str) -> str:
     name = prof.name(lang)
-    if prof.name_sv != prof.name_fi and prof.name_sv not in name:
-        name = f"{name} ({prof.name_sv})"  # bilingual municipalities: both names help
+    other = prof.name_fi if lang == "sv" else prof.name_sv  # Vaasa (Vasa), Vasa (Vaasa)
+    if other != name and other not in name:
+        name = f"{name} ({other})"  # where a municipality has two names, both help
     return t("city.title", lang, name=name, code=prof.code)
 
 

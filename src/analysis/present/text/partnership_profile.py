@@ -1,5 +1,5 @@
 """Sentences, tables and figures of ``notebooks/partnership_profile.ipynb``: what
-:func:`analysis.analyses.profiles.partnership_profile` computes, in Finnish or English.
+:func:`analysis.analyses.profiles.partnership_profile` computes, in Finnish, English or Swedish.
 
     part = profiles.partnership_profile("growth-cities")
     members_table(part, "en"); plot_members(part, "en"); overlap_table(part, "en")
