@@ -19,7 +19,7 @@ from analysis.data.provenance import load_datapackage, resource
 from analysis.present import html
 from analysis.present.i18n import t
 
-GROUPS = ("analyses", "partnerships", "cities")
+GROUPS = ("analyses", "indicators", "partnerships", "cities")
 
 
 def _order(langs) -> list[str]:

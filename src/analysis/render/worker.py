@@ -50,7 +50,9 @@ for _module in ("analysis.analyses.profiles", "analysis.analyses.sizeclass",
                 "analysis.present.figures.network", "analysis.present.figures.peers",
                 "analysis.present.text.city_profile", "analysis.present.text.partnership_profile",
                 "analysis.present.text.peers", "analysis.present.text.size_classes",
-                "analysis.present.text.network", "analysis.present.exports"):
+                "analysis.present.text.network", "analysis.present.exports",
+                "analysis.analyses.indicators", "analysis.present.figures.indicators",
+                "analysis.present.text.indicator"):
     __import__(_module)
 analysis.data.load(); analysis.data.boundaries()
 from analysis.render import worker as _render_worker
