@@ -157,7 +157,8 @@ def test_small_set_renders_with_resolving_links(small_set):
     out, jobs, summary = small_set
     assert summary.exit_code == 0, render.summary_table(summary)
     assert summary.count("rendered") == len(jobs)
-    for index in (out / "index.html", out / "en" / "index.html"):
+    for index in (out / "index.html", out / "en" / "index.html", out / "status.html",
+                  out / "en" / "status.html"):
         links = _parse(index).links
         assert links, index
         for href in links:
@@ -340,8 +341,9 @@ def test_failing_report_keeps_old_html_and_others_render(tmp_path):
     assert (out / "analyses/minimal.html").exists()
     table = render.summary_table(second)
     assert "failed" in table and "fixture failure" in table and "_failed/analyses/flaky.ipynb" in table
-    index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="analyses/flaky.html"' in index and "fixture failure" in index
+    status = (out / "status.html").read_text(encoding="utf-8")
+    assert 'href="analyses/flaky.html"' in status and "fixture failure" in status
+    assert 'href="analyses/flaky.html"' in (out / "index.html").read_text(encoding="utf-8")
     assert not list(out.rglob("*.tmp")) and not (out / "_staging").exists()
 
 

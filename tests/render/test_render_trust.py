@@ -273,7 +273,7 @@ def _pori_2010_changed(tmp_path) -> Path:
 
 # ------------------------------------------------------------------ real renders
 def _index_row(out: Path, rel: str) -> str:
-    text = (out / "index.html").read_text(encoding="utf-8")
+    text = (out / "status.html").read_text(encoding="utf-8")
     row = next(r for r in text.split("<tr>") if f'href="{rel}"' in r)
     return row
 
@@ -307,6 +307,7 @@ def test_index_marks_pori_2010_stale_after_its_data_changed(tmp_path, monkeypatc
     assert not (out / "figures/cities/oulu-564").exists()
     assert (out / "cities/pori-609--year-2010.html").exists()
     assert "oulu-564" not in (out / "index.html").read_text(encoding="utf-8")
+    assert "oulu-564" not in (out / "status.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

@@ -269,7 +269,8 @@ class Worker:
             shutil.rmtree(staging, ignore_errors=True)
         else:
             title = report_title(nb) or rel.stem
-            resources = {"metadata": {"name": title}, "report_nav": job.get("nav", "")}
+            resources = {"metadata": {"name": title}, "report_nav": job.get("nav", ""),
+                         "report_cite": _cite(job, title, result["reads"])}
             html, _ = self.exporter(job.get("with_code", False), job["lang"]).from_notebook_node(
                 nb, resources=resources)
             target = out / rel
@@ -283,6 +284,18 @@ class Worker:
             result["title"] = title
         result["seconds"] = round(time.perf_counter() - started, 3)
         return result
+
+
+def _cite(job: dict, title: str, reads: list) -> str:
+    """The page's "how to cite" block: its title, the data it read with their vintages, its
+    address within the site and today's date (the footer's date)."""
+    import datetime as dt
+
+    from analysis.data.readset import tables_read
+    from analysis.present import cite
+
+    return cite.block(job["lang"], title=title, address=job["rel"],
+                      rendered=dt.date.today().isoformat(), tables=tables_read(reads))
 
 
 def report_title(nb) -> str | None:
