@@ -18,10 +18,15 @@ import tempfile
 import time
 from pathlib import Path
 
+# What a render worker's kernel imports (analysis.render.worker.WARM_UP), by the layers'
+# module names.
 WARM = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "networkx", "geopandas",
-        "analysis", "analysis.data", "analysis.report", "analysis.style", "analysis.plots.maps",
-        "analysis.profiles", "analysis.sizeclass", "analysis.network", "analysis.plots.sizeclass",
-        "analysis.plots.network", "analysis.peers", "analysis.plots.peers")
+        "analysis", "analysis.data", "analysis.present.report", "analysis.present.style",
+        "analysis.present.figures.maps", "analysis.analyses.profiles",
+        "analysis.analyses.sizeclass", "analysis.analyses.network",
+        "analysis.present.figures.sizeclass", "analysis.present.figures.network",
+        "analysis.analyses.peers", "analysis.present.figures.peers",
+        "analysis.analyses.indicators", "analysis.present.figures.indicators")
 
 
 def warm_up() -> None:
