@@ -10,7 +10,11 @@
 (i) ``analysis render --lang sv --force`` of the default set: Swedish as a third language,
     wall time and bytes against one language of (g).
 
-    python benchmarks/site.py [--jobs N]
+With ``--compare REV`` (g) is also measured for the code of git revision ``REV`` in the same
+run (as ``benchmarks/render.py --compare`` does): what the existing pages cost before, per
+kind, against now (alt texts, figure data files, the cite block).
+
+    python benchmarks/site.py [--jobs N] [--compare REV]
 """
 
 from __future__ import annotations
@@ -36,6 +40,19 @@ def _run(cmd: list[str]) -> tuple[float, str]:
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{result.stdout[-1500:]}\n{result.stderr[-1500:]}")
     return time.perf_counter() - started, result.stdout
+
+
+def _old_tree(rev: str, tmp: Path) -> dict:
+    """The environment that runs the code of ``rev`` on its own data (a snapshot's schema
+    changes with the code): src/, notebooks/ and data/ from git archive."""
+    from analysis.core import paths
+
+    root = tmp / "old"
+    root.mkdir()
+    archive = subprocess.run(["git", "archive", rev, "src", "notebooks", "data"],
+                             cwd=paths.PROJECT_ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
+    return {**os.environ, "PYTHONPATH": str(root / "src"), "ANALYSIS_PROJECT_ROOT": str(root)}
 
 
 def _bytes(path: Path) -> int:
@@ -82,6 +99,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=None, help="render workers")
     parser.add_argument("--keep", metavar="DIR", default="", help="render into DIR and keep it")
+    parser.add_argument("--compare", metavar="REV", default="",
+                        help="also render the default set with the code of git revision REV")
     args = parser.parse_args()
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     with tempfile.TemporaryDirectory(prefix="site-bench-") as tmp:
@@ -90,6 +109,17 @@ def main() -> None:
         print("(g) analysis render --force, default set, fi and en", flush=True)
         g_seconds, g_out = _run(cmd + ["--force"])
         g_kinds = per_kind(out, {"fi", "en"})
+        if args.compare:
+            old_out = Path(tmp) / "old-reports"
+            print(f"(g) analysis render --force, default set, code of {args.compare}", flush=True)
+            started = time.perf_counter()
+            result = subprocess.run([str(BIN / "analysis"), "render", "--output", str(old_out),
+                                     *jobs, "--force"], capture_output=True, text=True,
+                                    env=_old_tree(args.compare, Path(tmp)))  # its data too
+            old_seconds = time.perf_counter() - started
+            if result.returncode != 0:
+                sys.exit(f"old render failed\n{result.stderr[-1500:]}")
+            old_kinds = per_kind(old_out, {"fi", "en"})
 
         manifest = read_manifest(out)
         started = time.perf_counter()
@@ -111,6 +141,10 @@ def main() -> None:
     print(f"(g) default set, fi and en: {g_seconds:.1f} s wall for "
           f"{sum(r['pages'] for r in g_kinds.values())} pages; {g_out.strip().splitlines()[-1]}")
     _print_kinds("    per kind (worker seconds per page: notebook executed and exported)", g_kinds)
+    if args.compare:
+        print(f"(g) code of {args.compare}: {old_seconds:.1f} s wall for "
+              f"{sum(r['pages'] for r in old_kinds.values())} pages")
+        _print_kinds(f"    per kind, code of {args.compare}", old_kinds)
     print(f"(h) front and status pages, {len(written)} files written in {h_seconds:.2f} s:")
     for rel, size in h_bytes.items():
         print(f"      {rel:<18} {size / 1024:7.1f} KB")

@@ -84,3 +84,21 @@ def test_swedish_figures_use_swedish_names():
     assert fig._analysis_alt.startswith("Karta över Finland där Vasa är markerad")
     assert "Björneborg" in fig._analysis_alt and "Pori" not in fig._analysis_alt
     plt.close("all")
+
+
+def test_a_longer_series_is_drawn_with_its_gaps_unbridged():
+    """The data hold one period per indicator today; a longer series (a refresh, or the
+    monthly unemployment table) draws as lines that break at a missing period."""
+    import numpy as np
+
+    frame = indicators.values("unemployment_rate")
+    hist = pd.DataFrame({"period": ["2026M03", "2026M04", "2026M06"], "year": 2026, "n": 304,
+                         "q10": [7.0, 6.9, 6.9], "q25": [8.8, 8.7, 8.7], "q50": [10.6, 10.4, 10.5],
+                         "q75": [12.8, 12.6, 12.7], "q90": [14.8, 14.5, 14.6],
+                         "country": [13.0, 12.7, 12.8], "group_median": [12.4, 12.1, 12.4]})
+    fig = indicator_plots.history(hist, frame, "en")
+    median = fig.axes[0].get_lines()[0].get_ydata()
+    assert len(median) == 4 and np.isnan(median[2])  # May 2026 is missing: no line across it
+    assert "from March 2026 to June 2026" in fig._analysis_alt
+    assert "median 10.6% → 10.5%" in fig._analysis_alt
+    plt.close(fig)
