@@ -36,7 +36,7 @@ def test_a_new_claim_is_a_data_change(tmp_path, monkeypatch):
     spec["claims"].append({"claim_id": "small-towns", "source_id": "ministry-2024",
                            "kind": "class_totals", "bounds": [10000, 20000], "cities_only": False,
                            "definitions": ["municipalities"], "figures": {"count": {"claimed": 43}},
-                           "about_fi": "koe", "about_en": "test"})
+                           "about_fi": "koe", "about_en": "test", "about_sv": "prov"})
     (folder / "curated" / "claims.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True),
                                                     encoding="utf-8")
     build_snapshot(output=folder, sources_dir=tmp_path / "none")

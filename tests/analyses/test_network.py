@@ -211,7 +211,7 @@ def test_cli_export(tmp_path):
     ({"year": 1900}, "available years: 1972–"),
     ({"size_bounds": [100000, 40000]}, "must increase"),
     ({"layout_seed": -1}, "non-negative integer"),
-    ({"lang": "sv"}, "use one of: fi, en"),
+    ({"lang": "de"}, "use one of: fi, en, sv"),
 ])
 def test_bad_parameters_fail_with_one_line(kwargs, message):
     with pytest.raises(ParameterError, match=message) as info:

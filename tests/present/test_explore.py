@@ -25,7 +25,7 @@ def test_selection_is_checked_with_one_line_errors():
     sel = explore.check_selection(city=743)
     assert (sel.city, sel.year, sel.bounds) == ("743", data.population_years()[-1], (40000, 100000))
     for bad in ({"year": 1900}, {"bounds": "100000, 40000"}, {"city": "Seinäjoik"},
-                {"highlight": "growth"}, {"cities_only": "yes"}, {"lang": "sv"}):
+                {"highlight": "growth"}, {"cities_only": "yes"}, {"lang": "de"}):
         with pytest.raises(ParameterError) as info:
             explore.check_selection(**bad)
         assert "\n" not in str(info.value)

@@ -4,12 +4,17 @@ from analysis.present import i18n
 from analysis.present.i18n import fmt_float, fmt_int, fmt_pct, fmt_signed, format_years, t
 
 
-def test_every_key_has_both_languages():
-    table = i18n.translations()
-    assert len(table) > 20
-    missing = [(key, lang) for key, value in table.items() for lang in i18n.LANGS
-               if not isinstance(value, dict) or not str(value.get(lang) or "").strip()]
-    assert not missing, f"translation keys lacking a language: {missing}"
+def test_every_key_has_every_language():
+    assert i18n.LANGS == ("fi", "en", "sv")
+    assert len(i18n.translations()) > 20
+    assert i18n.missing_translations() == [], "translation keys lacking a language"
+
+
+def test_a_key_missing_in_one_language_is_found():
+    table = {"a": {"fi": "yksi", "en": "one", "sv": "ett"}, "b": {"fi": "kaksi", "en": "two"},
+             "c": {"fi": "kolme", "en": "three", "sv": " "}, "d": "plain text"}
+    assert i18n.missing_translations(table) == [("b", "sv"), ("c", "sv"), ("d", "fi"),
+                                                ("d", "en"), ("d", "sv")]
 
 
 def test_placeholders_match_between_languages():
@@ -19,7 +24,15 @@ def test_placeholders_match_between_languages():
         return {f for _, f, _, _ in string.Formatter().parse(text) if f}
 
     for key, value in i18n.translations().items():
-        assert fields(value["fi"]) == fields(value["en"]), key
+        assert fields(value["fi"]) == fields(value["en"]) == fields(value["sv"]), key
+
+
+def test_swedish_number_format_and_words():
+    assert fmt_int(1234567, "sv") == "1\u00a0234\u00a0567"
+    assert fmt_pct(0.125, "sv") == "12,5\u00a0%"
+    assert fmt_float(-1234.56, "sv", 1) == "\u22121\u00a0234,6"
+    assert fmt_signed(-56, "sv") == "\u221256"
+    assert t("source.population", "sv", year=2024).startswith("Statistikcentralen, folkmängd 31.12.2024")
 
 
 def test_finnish_number_format():
@@ -39,8 +52,8 @@ def test_years_are_not_formatted_as_numbers():
 def test_missing_key_and_language_fail():
     with pytest.raises(KeyError, match="no.such.key"):
         t("no.such.key", "fi")
-    with pytest.raises(ValueError, match="use one of: fi, en"):
-        t("unit.residents", "sv")
+    with pytest.raises(ValueError, match="use one of: fi, en, sv"):
+        t("unit.residents", "de")
 
 
 def test_format_years():
@@ -54,6 +67,8 @@ def test_bilingual_municipalities_show_swedish_name():
     frame = data.municipalities().set_index("code", drop=False)
     labels = municipality_labels(frame, "fi")
     assert labels["905"] == "Vaasa (Vasa)"
+    assert municipality_labels(frame, "sv")["905"] == "Vasa (Vaasa)"
+    assert municipality_labels(frame, "sv")["091"] == "Helsingfors (Helsinki)"
     assert labels["743"] == "Seinäjoki"  # monolingual: Finnish name only
     assert municipality_labels(frame, "en", with_swedish=False)["091"] == "Helsinki"
 
@@ -64,3 +79,4 @@ def test_dates():
     assert fmt_date("2023-10-09", "fi") == "9.10.2023"
     assert fmt_date("2023-10-09", "en") == "9 Oct 2023"
     assert fmt_date("2024", "fi") == "2024"
+    assert fmt_date("2023-10-09", "sv") == "9.10.2023"

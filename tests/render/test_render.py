@@ -68,7 +68,9 @@ def test_default_set_comes_from_the_data():
     jobs = render.default_jobs(["fi", "en"])
     analyses = [j for j in jobs if j.group == "analyses"]
     rels = {j.rel for j in jobs}
-    assert len(jobs) == 2 * (len(analyses) // 2 + 6 + 27)
+    indicators = [j for j in jobs if j.group == "indicators"]
+    assert len(indicators) == 2 * 13  # one page per indicator of the catalogue
+    assert len(jobs) == 2 * (len(analyses) // 2 + 13 + 6 + 27)
     assert {"partnerships/regional-towns.html", "en/partnerships/regional-towns.html",
             "cities/seinajoki-743.html", "en/cities/seinajoki-743.html"} <= rels
     assert len(render.profile_cities(all_municipalities=True)) == 308
@@ -157,7 +159,8 @@ def test_small_set_renders_with_resolving_links(small_set):
     out, jobs, summary = small_set
     assert summary.exit_code == 0, render.summary_table(summary)
     assert summary.count("rendered") == len(jobs)
-    for index in (out / "index.html", out / "en" / "index.html"):
+    for index in (out / "index.html", out / "en" / "index.html", out / "status.html",
+                  out / "en" / "status.html"):
         links = _parse(index).links
         assert links, index
         for href in links:
@@ -340,8 +343,9 @@ def test_failing_report_keeps_old_html_and_others_render(tmp_path):
     assert (out / "analyses/minimal.html").exists()
     table = render.summary_table(second)
     assert "failed" in table and "fixture failure" in table and "_failed/analyses/flaky.ipynb" in table
-    index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="analyses/flaky.html"' in index and "fixture failure" in index
+    status = (out / "status.html").read_text(encoding="utf-8")
+    assert 'href="analyses/flaky.html"' in status and "fixture failure" in status
+    assert 'href="analyses/flaky.html"' in (out / "index.html").read_text(encoding="utf-8")
     assert not list(out.rglob("*.tmp")) and not (out / "_staging").exists()
 
 

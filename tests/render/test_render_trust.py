@@ -77,7 +77,7 @@ def test_yaml_municipality_code_keeps_its_leading_zero(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--lang", ""], "--lang is empty"),
-    (["--lang", "fi,sv"], "lang='sv' is not available"),
+    (["--lang", "fi,de"], "lang='de' is not available"),
     (["partnership_network", "-p", "highlight_city", "Porri"], "did you mean Pori 609"),
     (["partnership_network", "-p", "layout_seed", "-1"], "layout_seed=-1 must be a non-negative"),
     (["size_classes", "-p", "bounds", "[" + ",".join(str(i * 1000) for i in range(40)) + "]"],
@@ -273,7 +273,7 @@ def _pori_2010_changed(tmp_path) -> Path:
 
 # ------------------------------------------------------------------ real renders
 def _index_row(out: Path, rel: str) -> str:
-    text = (out / "index.html").read_text(encoding="utf-8")
+    text = (out / "status.html").read_text(encoding="utf-8")
     row = next(r for r in text.split("<tr>") if f'href="{rel}"' in r)
     return row
 
@@ -307,6 +307,7 @@ def test_index_marks_pori_2010_stale_after_its_data_changed(tmp_path, monkeypatc
     assert not (out / "figures/cities/oulu-564").exists()
     assert (out / "cities/pori-609--year-2010.html").exists()
     assert "oulu-564" not in (out / "index.html").read_text(encoding="utf-8")
+    assert "oulu-564" not in (out / "status.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

@@ -6,4 +6,5 @@
 - :mod:`~analysis.analyses.network`    the city–partnership graph, projections, coverage
 - :mod:`~analysis.analyses.profiles`   city and partnership profiles
 - :mod:`~analysis.analyses.peers`      comparisons with size-class peers and Finland
+- :mod:`~analysis.analyses.indicators` one indicator across the country (the indicator pages)
 """

@@ -111,7 +111,8 @@ def bipartite_graph(year=None, partnerships=None, bounds=MID_SIZE_BOUNDS) -> nx.
         codes = sorted(links.loc[links["partnership_id"] == pid, "code"])
         graph.add_node(partnership_node(pid), kind="partnership", bipartite=1,
                        partnership_id=pid, label=row["name_fi"], name_fi=row["name_fi"],
-                       name_en=row["name_en"], partnership_kind=row["kind"],
+                       name_sv=row["name_sv"], name_en=row["name_en"],
+                       partnership_kind=row["kind"],
                        host_code=_native(row["host_code"]), members=len(codes),
                        population=int(pop.reindex(codes).sum()),
                        jobs=int(jobs.reindex(codes).sum()), jobs_year=jobs_year,
@@ -121,7 +122,8 @@ def bipartite_graph(year=None, partnerships=None, bounds=MID_SIZE_BOUNDS) -> nx.
         graph.add_node(code, kind="municipality", bipartite=0, code=code, label=m["name_fi"],
                        name_fi=m["name_fi"], name_sv=m["name_sv"], name_en=m["name_en"],
                        region_code=m["region_code"], region_fi=m["region_fi"],
-                       region_en=m["region_en"], is_city=bool(m["is_city"]),
+                       region_sv=m["region_sv"], region_en=m["region_en"],
+                       is_city=bool(m["is_city"]),
                        population=int(pop[code]), population_year=year,
                        jobs=int(jobs[code]), jobs_year=jobs_year, size_band=int(band["size_band"]),
                        in_size_class=bool(band["in_size_class"]))
@@ -174,7 +176,8 @@ def city_measures(graph) -> pd.DataFrame:
         rows.append({
             "code": code, "name_fi": node["name_fi"], "name_sv": node["name_sv"],
             "name_en": node["name_en"], "region_fi": node["region_fi"],
-            "region_en": node["region_en"], "population": node["population"],
+            "region_sv": node["region_sv"], "region_en": node["region_en"],
+            "population": node["population"],
             "in_size_class": node["in_size_class"],
             "groupings": graph.degree(code),
             "partnerships": ",".join(sorted(partnership_id(p) for p in graph[code])),
@@ -200,7 +203,8 @@ def partnership_summary(graph) -> pd.DataFrame:
         roles = [graph.edges[node, code]["role"] for code in graph[node]]
         rows.append({
             "partnership_id": attrs["partnership_id"], "name_fi": attrs["name_fi"],
-            "name_en": attrs["name_en"], "kind": attrs["partnership_kind"],
+            "name_sv": attrs["name_sv"], "name_en": attrs["name_en"],
+            "kind": attrs["partnership_kind"],
             "host_code": attrs["host_code"], "members": attrs["members"],
             "invited": roles.count("invited"), "population": attrs["population"],
             "population_year": attrs["population_year"], "jobs": attrs["jobs"],

@@ -22,6 +22,7 @@ from analysis.analyses import sizeclass
 from analysis.core.errors import ParameterError, echo
 from analysis.core.langs import DEFAULT_LANG, check_lang
 from analysis.data.checks import (
+    check_indicator,
     check_municipality,
     check_partnership,
     check_partnerships,
@@ -148,7 +149,29 @@ class NetworkParams(ReportParams):
                    highlight_city=city, lang=check_lang(lang))
 
 
+@dataclass(frozen=True)
+class IndicatorParams(ReportParams):
+    """``notebooks/indicator.ipynb``: one indicator across the country (its id in
+    :data:`analysis.data.catalogue.INDICATORS`) with a group outlined on it: the cities of
+    a size class (bounds), a partnership (id) or nothing (``""``)."""
+
+    indicator: str
+    outline: tuple[int, ...] | str | None
+    lang: str = DEFAULT_LANG
+    notebook: ClassVar[str] = "indicator"
+    accepts: ClassVar[dict] = {"indicator": (str,), "outline": (list, tuple, str, NONE)}
+
+    @classmethod
+    def check(cls, indicator="unemployment_rate", outline=sizeclass.MID_SIZE_BOUNDS,
+              lang=DEFAULT_LANG, **extra):
+        from analysis.analyses.indicators import check_outline
+
+        _no_extra(cls, extra)
+        return cls(indicator=check_indicator(indicator), outline=check_outline(outline),
+                   lang=check_lang(lang))
+
+
 REPORTS: dict[str, type[ReportParams]] = {
     cls.notebook: cls for cls in (CityProfileParams, PartnershipProfileParams,
-                                  SizeClassesParams, NetworkParams)}
+                                  SizeClassesParams, NetworkParams, IndicatorParams)}
 """Notebook name -> its parameter object."""

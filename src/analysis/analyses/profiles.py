@@ -45,9 +45,10 @@ def peer_years(year: int) -> list[int]:
 
 def memberships_named() -> pd.DataFrame:
     members = data.memberships().merge(
-        data.partnerships()[["partnership_id", "name_fi", "name_en", "kind"]], on="partnership_id")
-    return members.merge(data.municipalities()[["code", "name_fi", "name_en"]], on="code",
-                         suffixes=("_p", ""))
+        data.partnerships()[["partnership_id", "name_fi", "name_en", "name_sv", "kind"]],
+        on="partnership_id")
+    return members.merge(data.municipalities()[["code", "name_fi", "name_en", "name_sv"]],
+                         on="code", suffixes=("_p", ""))
 
 
 # ====================================================================== city profile

@@ -45,8 +45,8 @@ class of the policy debate in two. The edges here are chosen so that
 - 0 as the first edge makes every municipality fall in some class.
 """
 
-YEAR_COLUMNS = ["code", "name_fi", "name_sv", "name_en", "region_fi", "region_en",
-                "subregion_code", "subregion_fi", "subregion_en", "is_city"]
+YEAR_COLUMNS = ["code", "name_fi", "name_sv", "name_en", "region_fi", "region_sv", "region_en",
+                "subregion_code", "subregion_fi", "subregion_sv", "subregion_en", "is_city"]
 
 
 
@@ -310,12 +310,13 @@ def class_changes(bounds=MID_SIZE_BOUNDS, cities_only: bool = True) -> pd.DataFr
             pop_now, pop_before = int(wide.at[code, year]), int(wide.at[code, previous])
             crossed = edges[0] if min(pop_now, pop_before) < edges[0] else edges[-1]
             rows.append({"code": code, "name_fi": munis.at[code, "name_fi"],
+                         "name_sv": munis.at[code, "name_sv"],
                          "name_en": munis.at[code, "name_en"], "year": year,
                          "from_year": previous, "change": "entered" if entered else "left",
                          "population": pop_now, "population_before": pop_before,
                          "edge": crossed,
                          "direction": "up" if pop_now > pop_before else "down"})
-    columns = ["code", "name_fi", "name_en", "year", "from_year", "change", "population",
+    columns = ["code", "name_fi", "name_sv", "name_en", "year", "from_year", "change", "population",
                "population_before", "edge", "direction"]
     out = pd.DataFrame(rows, columns=columns).sort_values(["year", "change", "name_fi"])
     out = out.reset_index(drop=True)
@@ -339,8 +340,8 @@ def class_vs_partnerships(year=None, bounds=MID_SIZE_BOUNDS,
     in_class = members(year, edges, cities_only)
     by_code = _memberships_by_code()
     outside = in_class[~in_class["code"].isin(by_code.index)]
-    outside = outside[["code", "name_fi", "name_sv", "name_en", "region_fi", "region_en",
-                       "is_city", "population"]].reset_index(drop=True)
+    outside = outside[["code", "name_fi", "name_sv", "name_en", "region_fi", "region_sv",
+                       "region_en", "is_city", "population"]].reset_index(drop=True)
 
     everyone = classify(year, edges, cities_only=False, open_ended=False).set_index("code")
     ms = data.memberships()
@@ -352,10 +353,10 @@ def class_vs_partnerships(year=None, bounds=MID_SIZE_BOUNDS,
         # inside the band but not in the class: out of scope (cities_only)
         position = "below" if at < 0 else "above" if at == len(edges) - 1 else "not a city"
         rows.append({"partnership_id": row.partnership_id, "code": row.code,
-                     "name_fi": muni["name_fi"], "name_en": muni["name_en"],
-                     "role": row.role, "is_city": bool(muni["is_city"]),
+                     "name_fi": muni["name_fi"], "name_sv": muni["name_sv"],
+                     "name_en": muni["name_en"], "role": row.role, "is_city": bool(muni["is_city"]),
                      "population": int(muni["population"]), "position": position})
-    columns = ["partnership_id", "code", "name_fi", "name_en", "role", "is_city",
+    columns = ["partnership_id", "code", "name_fi", "name_sv", "name_en", "role", "is_city",
                "population", "position"]
     beyond = pd.DataFrame(rows, columns=columns)
     order = {pid: i for i, pid in enumerate(data.partnerships()["partnership_id"])}
@@ -382,7 +383,7 @@ def partnership_overlap(year=None, bounds=MID_SIZE_BOUNDS, cities_only: bool = T
     for p in data.partnerships().itertuples():
         codes = ms.loc[ms["partnership_id"] == p.partnership_id, "code"]
         rows.append({"partnership_id": p.partnership_id, "name_fi": p.name_fi,
-                     "name_en": p.name_en, "members": len(codes),
+                     "name_sv": p.name_sv, "name_en": p.name_en, "members": len(codes),
                      "in_class": int(codes.isin(in_class).sum()),
                      "below": int((position[codes] < 0).sum()),
                      "above": int((position[codes] == len(edges) - 1).sum())})

@@ -36,7 +36,7 @@ def render_command(
                               "wait for it instead of exiting."),
     with_code: bool = typer.Option(False, "--with-code", help="Show the code cells in the HTML."),
     keep_ipynb: bool = typer.Option(False, "--keep-ipynb", help="Keep executed notebooks beside the HTML."),
-    lang: str = typer.Option("fi,en", "--lang", help="Languages, comma-separated."),
+    lang: str = typer.Option("fi,en", "--lang", help="Languages, comma-separated: fi, en, sv."),
     all_municipalities: bool = typer.Option(
         False, "--all-municipalities", help="Add a profile of every municipality of the division."),
 ) -> None:

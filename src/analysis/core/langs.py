@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .errors import ParameterError, echo
 
-LANGS = ("fi", "en")
+LANGS = ("fi", "en", "sv")  # Finnish (default), English, Swedish
 DEFAULT_LANG = "fi"
 
 

@@ -73,3 +73,16 @@ def check_partnerships(ids) -> list[str]:
         return partnership_ids()
     chosen = {check_partnership(pid) for pid in ids}
     return [pid for pid in partnership_ids() if pid in chosen]
+
+
+def check_indicator(name) -> str:
+    """An indicator of :data:`analysis.data.catalogue.INDICATORS` (its id, e.g.
+    ``unemployment_rate``); an unknown one gets a suggestion and the valid ids."""
+    from analysis.data.catalogue import INDICATORS
+
+    valid = list(INDICATORS)
+    if name not in valid:
+        close = difflib.get_close_matches(str(name), valid, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ParameterError(f"unknown indicator {echo(name)}; {hint}valid ids: {', '.join(valid)}")
+    return name

@@ -178,24 +178,32 @@ def city_figure(sel: Selection):
     ax.yaxis.set_major_formatter(lambda v, _: fmt_int(v, sel.lang))
     ax.legend(loc="lower left", fontsize=7)
     years = [int(y) for y in series.index]
+    first, last = series.iloc[0], series.iloc[-1]
+    alt = t("alt.city.population", sel.lang, name=name, first=years[0], last=years[-1],
+            start=fmt_int(first, sel.lang), end=fmt_int(last, sel.lang),
+            change=fmt_signed_pct((last - first) / first, sel.lang),
+            peak=fmt_int(series.max(), sel.lang), peak_year=int(series.idxmax()),
+            size_class=bounds_label(sel.bounds, sel.lang))
     style.finish(fig, ax, title=t("explore.fig.city", sel.lang, name=name, first=years[0],
                                   last=years[-1]),
                  xlabel=t("axis.year", sel.lang), ylabel=t("axis.population", sel.lang),
                  source=style.source_text(sel.lang, t("source.population_years", sel.lang,
-                                                      years=f"{years[0]}–{years[-1]}")))
+                                                      years=f"{years[0]}–{years[-1]}")),
+                 alt=alt, data=pd.DataFrame({"year": years, "population": series.to_numpy()}))
     return fig
 
 
 def image(fig):
     """A figure as a PNG image output (shown whatever matplotlib backend the kernel has),
-    the figure closed so that it is not drawn a second time."""
+    with the figure's alt text, the figure closed so that it is not drawn a second time."""
     import matplotlib.pyplot as plt
     from IPython.display import Image
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=SCREEN_DPI, bbox_inches="tight")
+    alt = getattr(fig, "_analysis_alt", None) or getattr(fig, "_analysis_title", None)
     plt.close(fig)
-    return Image(data=buffer.getvalue(), format="png")
+    return Image(data=buffer.getvalue(), format="png", alt=alt)
 
 
 def views(sel: Selection, sort: str = "population", descending: bool = True) -> dict:

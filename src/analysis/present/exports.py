@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.present.i18n import number_format
+
 MAX_WIDTH = 60  # characters; longer text wraps on screen anyway
 SHARE_DIGITS_KEPT = 6  # decimals of a percentage in the CSV (the float noise of ×100 goes)
 
@@ -40,7 +42,7 @@ class NumberStyle:
         locale (a space in Finnish), so the code itself always uses ``,`` and ``.``."""
         body = ("0" if self.share else "#,##0") + ("." + "0" * self.digits if self.digits else "")
         if self.share:
-            body += " %" if lang == "fi" else "%"
+            body += " %" if number_format(lang).before_percent else "%"
         if not self.signed:
             return body
         zero = body

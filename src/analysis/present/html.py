@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from analysis.present.i18n import t
 
@@ -27,6 +28,7 @@ def environment() -> Environment:
     return env
 
 
-def render(template: str, **context) -> str:
-    """The template filled with ``context`` (every value escaped unless marked safe)."""
-    return environment().get_template(template).render(**context)
+def render(template: str, **context) -> Markup:
+    """The template filled with ``context`` (every value escaped unless marked safe). The
+    result is marked safe: a block rendered here can be put into another page as it is."""
+    return Markup(environment().get_template(template).render(**context))

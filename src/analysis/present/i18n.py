@@ -1,5 +1,5 @@
-"""One translation table for every label, title and sentence the reports show (fi, en),
-and number formatting the Finnish or English way.
+"""One translation table for every label, title and sentence the reports show (fi, en,
+sv), and number formatting the Finnish, English or Swedish way.
 
     >>> t("unit.residents", "fi")
     'asukasta'
@@ -7,6 +7,8 @@ and number formatting the Finnish or English way.
     '1\u00a0234\u00a0567'
     >>> fmt_pct(0.125, "fi")
     '12,5\u00a0%'
+    >>> fmt_float(-1234.5, "sv")
+    '−1\u00a0234,5'
 
 Keys live in ``translations/*.yaml`` beside this module (one file per report family; a
 key may be defined once only); a test fails when a key lacks a language. Notebooks hold no
@@ -16,6 +18,7 @@ sentence of their own: they call :func:`t`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,7 +29,7 @@ from analysis.core.langs import DEFAULT_LANG, LANGS, check_lang  # noqa: F401
 from analysis.core.text import format_years  # noqa: F401 - number and year formats in one place
 from analysis.data.names import name_column
 
-NBSP = "\u00a0"  # thousands separator and the space before % in Finnish
+NBSP = "\u00a0"  # thousands separator and the space before % in Finnish and Swedish
 TRANSLATIONS_DIR = Path(__file__).with_name("translations")
 
 
@@ -43,6 +46,14 @@ def translations() -> dict[str, dict[str, str]]:
                 raise ValueError(f"{path.name}: translation key {key!r} defined twice")
             table[str(key)] = value
     return table
+
+
+def missing_translations(table: dict | None = None) -> list[tuple[str, str]]:
+    """(key, language) for every key of ``table`` (default: the translation table) without
+    a non-empty text in one of :data:`LANGS`: a report in that language would fail."""
+    table = translations() if table is None else table
+    return [(key, lang) for key, value in table.items() for lang in LANGS
+            if not isinstance(value, dict) or not str(value.get(lang) or "").strip()]
 
 
 def t(key: str, lang: str = DEFAULT_LANG, /, **values) -> str:
@@ -102,26 +113,53 @@ def _missing(value) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class NumberFormat:
+    """How a language writes numbers: thousands separator, decimal mark, what stands
+    between a number and ``%``, and the minus sign."""
+
+    thousands: str
+    decimal: str
+    before_percent: str
+    minus: str
+
+
+# Finnish and Swedish (as written in Finland, and by Språkrådet's rules): a non-breaking
+# space between thousands, a decimal comma, a space before % and a true minus sign.
+NUMBER_FORMATS = {
+    "fi": NumberFormat(NBSP, ",", NBSP, "\u2212"),
+    "sv": NumberFormat(NBSP, ",", NBSP, "\u2212"),
+    "en": NumberFormat(",", ".", "", "-"),
+}
+
+
+def number_format(lang: str) -> NumberFormat:
+    return NUMBER_FORMATS[check_lang(lang)]
+
+
 def _sign(value, lang: str) -> str:
-    return "+" if value > 0 else ("−" if lang == "fi" else "-") if value < 0 else ""
+    return "+" if value > 0 else number_format(lang).minus if value < 0 else ""
+
+
+def _localise(text: str, lang: str) -> str:
+    """A number written the Python way ('-1,234.5') in ``lang``'s format."""
+    style = number_format(lang)
+    text = text.replace(",", "\x00").replace(".", style.decimal).replace("\x00", style.thousands)
+    return text.replace("-", style.minus) if text.startswith("-") else text
 
 
 def fmt_int(value, lang: str = DEFAULT_LANG) -> str:
-    """1234567 -> '1 234 567' (fi, non-breaking spaces) or '1,234,567' (en)."""
+    """1234567 -> '1 234 567' (fi, sv: non-breaking spaces) or '1,234,567' (en)."""
     if _missing(value):
         return "–"
-    text = f"{int(round(value)):,}"
-    return text.replace(",", NBSP) if check_lang(lang) == "fi" else text
+    return _localise(f"{int(round(value)):,}", lang)
 
 
 def fmt_float(value, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
-    """12.5 -> '12,5' (fi) or '12.5' (en), with thousands separators."""
+    """12.5 -> '12,5' (fi, sv) or '12.5' (en), with thousands separators."""
     if _missing(value):
         return "–"
-    text = f"{value:,.{digits}f}"
-    if check_lang(lang) == "fi":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", NBSP)
-    return text
+    return _localise(f"{value:,.{digits}f}", lang)
 
 
 def fmt_signed(value, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
@@ -133,11 +171,10 @@ def fmt_signed(value, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
 
 
 def fmt_pct(share, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
-    """0.125 -> '12,5 %' (fi) or '12.5%' (en)."""
+    """0.125 -> '12,5 %' (fi, sv) or '12.5%' (en)."""
     if _missing(share):
         return "–"
-    number = fmt_float(100 * share, lang, digits)
-    return f"{number}{NBSP}%" if lang == "fi" else f"{number}%"
+    return f"{fmt_float(100 * share, lang, digits)}{number_format(lang).before_percent}%"
 
 
 def fmt_signed_pct(share, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
@@ -146,15 +183,17 @@ def fmt_signed_pct(share, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
 
 
 def fmt_date(iso: str, lang: str = DEFAULT_LANG) -> str:
-    """'2023-10-09' -> '9.10.2023' (fi) or '9 Oct 2023' (en); partial dates ('2024') as given."""
+    """'2023-10-09' -> '9.10.2023' (fi, and sv as written in Finland) or '9 Oct 2023' (en);
+    partial dates ('2024') as given."""
     import datetime as dt
 
     try:
         day = dt.date.fromisoformat(iso)
     except (TypeError, ValueError):
         return str(iso)
-    return f"{day.day}.{day.month}.{day.year}" if check_lang(lang) == "fi" else \
-        f"{day.day} {day.strftime('%b')} {day.year}"
+    if check_lang(lang) == "en":
+        return f"{day.day} {day.strftime('%b')} {day.year}"
+    return f"{day.day}.{day.month}.{day.year}"
 
 
 def class_label(lo, hi, lang: str = DEFAULT_LANG) -> str:
@@ -176,7 +215,7 @@ def bounds_label(bounds, lang: str = DEFAULT_LANG) -> str:
 
 def band_labels(bounds, lang: str | None = None):
     """Labels of the bands of a population scale cut by ``bounds``: below the first edge,
-    each class, at or above the last edge (``lang`` None: ``{"fi": [...], "en": [...]}``)."""
+    each class, at or above the last edge (``lang`` None: ``{"fi": [...], "en": [...], …}``)."""
     def labels_in(lg):
         lo, hi = bounds[0], bounds[-1]
         inner = [class_label(a, b, lg) for a, b in zip(bounds[:-1], bounds[1:])]
@@ -185,7 +224,7 @@ def band_labels(bounds, lang: str | None = None):
 
     if lang is not None:
         return labels_in(check_lang(lang))
-    return {"fi": labels_in("fi"), "en": labels_in("en")}
+    return {lg: labels_in(lg) for lg in LANGS}
 
 
 BILINGUAL_CODES = {"1", "3"}  # language_code of bilingual municipalities (Finnish/Swedish majority)
@@ -193,10 +232,11 @@ BILINGUAL_CODES = {"1", "3"}  # language_code of bilingual municipalities (Finni
 
 def municipality_labels(frame, lang: str = DEFAULT_LANG, with_swedish: bool = True):
     """Names to show for the rows of ``frame`` (needs name_fi/name_sv/name_en, and
-    language_code for the Swedish addition): in ``fi`` bilingual municipalities read
-    'Vaasa (Vasa)'; in ``en`` the English name."""
+    language_code for the addition): in ``fi`` bilingual municipalities read
+    'Vaasa (Vasa)', in ``sv`` 'Vasa (Vaasa)'; in ``en`` the English name."""
     names = frame[name_column(check_lang(lang))].astype(str)
-    if with_swedish and "language_code" in frame and "name_sv" in frame:
-        add = frame["language_code"].astype(str).isin(BILINGUAL_CODES) & (frame["name_sv"] != names)
-        names = names.where(~add, names + " (" + frame["name_sv"].astype(str) + ")")
+    other = {"fi": "name_sv", "sv": "name_fi"}.get(lang)
+    if with_swedish and other and "language_code" in frame and other in frame:
+        add = frame["language_code"].astype(str).isin(BILINGUAL_CODES) & (frame[other] != names)
+        names = names.where(~add, names + " (" + frame[other].astype(str) + ")")
     return names

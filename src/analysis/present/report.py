@@ -23,7 +23,6 @@ import pandas as pd
 
 from analysis import __version__
 from analysis.core.langs import check_lang
-from analysis.core.text import format_years
 from analysis.core.version import git_state  # the footer's commit (benchmarks/floor.py replaces it)
 from analysis.present.i18n import t
 
@@ -224,22 +223,13 @@ class Report:
         list cannot drift from the code; in a plain kernel that is everything it loaded."""
         from analysis.core.paths import DATAPACKAGE_FILE
         from analysis.data import readset
-        from analysis.data.provenance import ProvenanceError, resource
+        from analysis.present.cite import data_rows
 
         lang = self.lang
-        rows = []
         if tables is None:
             tables = readset.tables_read()
         readset.note("file", DATAPACKAGE_FILE)  # the vintages below come from it
-        for name in tables:
-            try:
-                res = resource(name)
-            except (KeyError, ProvenanceError):  # read, but not a resource (datapackage)
-                continue
-            vintage = format_years(res["years"]) if res.get("years") else ", ".join(
-                str(s["data_year"]) for s in res["sources"])
-            publishers = "; ".join(sorted({s["publisher"] for s in res["sources"]}))
-            rows.append({"name": name, "publishers": publishers, "vintage": vintage})
+        rows = data_rows(tables)
         shown = {k: v for k, v in {**self.params, **(extra or {})}.items()
                  if not k.startswith("export_")}  # output folders are not analysis parameters
         commit = git_state()

@@ -1,7 +1,7 @@
 """The render layer: ``analysis render`` turns parameterised notebooks into a folder of
-offline HTML reports with an index, fast (warm kernels in parallel workers), incremental
-(keys from what each report read) and failure-safe (atomic writes, failed reports keep
-their previous page).
+offline HTML reports with a front page and a status page, fast (warm kernels in parallel
+workers), incremental (keys from what each report read) and failure-safe (atomic writes,
+failed reports keep their previous page).
 
     from analysis import render
     jobs = render.default_jobs(langs=("fi", "en"))       # or render.make_jobs("city_profile", {...})
@@ -23,7 +23,7 @@ Steps, in this order, so that bad input never costs a kernel or a file:
 
 Modules: :mod:`.notebooks` (registry, parameters), :mod:`.jobs` (jobs, file names, the
 default set), :mod:`.keys`, :mod:`.manifest`, :mod:`.folder`, :mod:`.pool` (the run),
-:mod:`.worker` (one warm kernel), :mod:`.index` (the index pages), :mod:`.quick`.
+:mod:`.worker` (one warm kernel), :mod:`.index` (the front and status pages), :mod:`.quick`.
 """
 
 # The public names of the render layer, imported on first use (PEP 562): `analysis render`

@@ -3,8 +3,9 @@
 A report's file name is stable and readable: the notebook's path pattern plus every
 parameter whose normalised value differs from the notebook's normalised default
 (``analyses/size-classes--year-2010--bounds-20000-40000``); too long a name is shortened
-with a stable hash. The default set comes from the data: the analyses, one profile per
-partnership and one per city in a partnership or in the mid-size class.
+with a stable hash. The default set comes from the data: the analyses, one page per
+indicator of the catalogue, one profile per partnership and one per city in a partnership
+or in the mid-size class.
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def check_langs(langs: Iterable[str]) -> list[str]:
         if lang not in out:
             out.append(lang)
     if not out:
-        raise ParameterError("--lang is empty; give fi, en or fi,en")
+        raise ParameterError("--lang is empty; give fi, en, sv or e.g. fi,en")
     return out
 
 
@@ -161,13 +162,20 @@ def _plain(params: dict) -> dict:
 
 def default_jobs(langs: Iterable[str] = LANGS_DEFAULT, all_municipalities: bool = False) -> list[Job]:
     """The default report set, from the data: the analyses with default parameters, one
-    profile per partnership, one per municipality in a partnership or in the default size
-    class (cities only), or per municipality with ``all_municipalities``."""
+    page per indicator of :data:`analysis.data.catalogue.INDICATORS`, one profile per
+    partnership, one per municipality in a partnership or in the default size class
+    (cities only), or per municipality with ``all_municipalities``."""
+    from analysis.data.catalogue import INDICATORS
+
     langs = list(langs)
     jobs: list[Job] = []
     for stem in ("size_classes", "partnership_network"):
         if (paths.NOTEBOOKS_DIR / f"{stem}.ipynb").exists():
             jobs += make_jobs(stem, {}, langs, reason="analysis, default parameters")
+    if (paths.NOTEBOOKS_DIR / "indicator.ipynb").exists():
+        for name in INDICATORS:
+            jobs += make_jobs("indicator", {"indicator": name}, langs,
+                              reason="one page per indicator")
     for pid in data.partnerships()["partnership_id"]:
         jobs += make_jobs("partnership_profile", {"partnership": pid}, langs,
                           reason="one profile per partnership")

@@ -38,7 +38,7 @@ class NotebookSpec:
     """
 
     name: str
-    group: str  # analyses | partnerships | cities
+    group: str  # analyses | indicators | partnerships | cities
     path: Callable[[dict], str]
     params: type[ReportParams] | None = None
     identity: tuple[str, ...] = ()
@@ -71,6 +71,8 @@ SPECS: dict[str, NotebookSpec] = {
                      report_params.SizeClassesParams),
         NotebookSpec("partnership_network", "analyses", lambda p: "analyses/partnership-network",
                      report_params.NetworkParams),
+        NotebookSpec("indicator", "indicators", lambda p: f"indicators/{p['indicator']}",
+                     report_params.IndicatorParams, identity=("indicator",)),
     ]
 }
 

@@ -53,7 +53,9 @@ for _module in ("analysis.analyses.profiles", "analysis.analyses.sizeclass",
                 "analysis.present.figures.network", "analysis.present.figures.peers",
                 "analysis.present.text.city_profile", "analysis.present.text.partnership_profile",
                 "analysis.present.text.peers", "analysis.present.text.size_classes",
-                "analysis.present.text.network", "analysis.present.exports"):
+                "analysis.present.text.network", "analysis.present.exports",
+                "analysis.analyses.indicators", "analysis.present.figures.indicators",
+                "analysis.present.text.indicator"):
     __import__(_module)
 analysis.data.load(); analysis.data.boundaries()
 from analysis.render import worker as _render_worker
@@ -289,7 +291,8 @@ class Worker:
             title = report_title(nb) or rel.stem
             resources = {"metadata": {"name": title}, "report_nav": job.get("nav", ""),
                          "report_identity": json.dumps(job.get("identity", {}),
-                                                       ensure_ascii=False, sort_keys=True)}
+                                                       ensure_ascii=False, sort_keys=True),
+                         "report_cite": _cite(job, title, result["reads"])}
             html, _ = self.exporter(job.get("with_code", False), job["lang"]).from_notebook_node(
                 nb, resources=resources)
             try:
@@ -312,6 +315,18 @@ class Worker:
                 result["failed_notebook"] = None
         result["seconds"] = round(time.perf_counter() - started, 3)
         return result
+
+
+def _cite(job: dict, title: str, reads: list) -> str:
+    """The page's "how to cite" block: its title, the data it read with their vintages, its
+    address within the site and today's date (the footer's date)."""
+    import datetime as dt
+
+    from analysis.data.readset import tables_read
+    from analysis.present import cite
+
+    return cite.block(job["lang"], title=title, address=job["rel"],
+                      rendered=dt.date.today().isoformat(), tables=tables_read(reads))
 
 
 def report_title(nb) -> str | None:

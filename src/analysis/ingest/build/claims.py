@@ -14,8 +14,8 @@ from analysis.core.paths import CLAIMS_FILE
 from analysis.ingest.build.common import BuildError, BuildLog
 
 COLUMNS = ["claim_id", "source_id", "kind", "bounds", "cities_only", "definitions", "subject",
-           "quantity", "claimed", "approximate", "trend", "about_fi", "about_en"]
-CLAIM_KEYS = ("claim_id", "source_id", "kind", "figures", "about_fi", "about_en")
+           "quantity", "claimed", "approximate", "trend", "about_fi", "about_en", "about_sv"]
+CLAIM_KEYS = ("claim_id", "source_id", "kind", "figures", "about_fi", "about_en", "about_sv")
 
 
 def _flag(item: dict, key: str, where: str) -> None:
@@ -78,6 +78,7 @@ def build_claims(curated: Path, sources: pd.DataFrame, log: BuildLog) -> pd.Data
                 "claimed": claimed, "approximate": bool(figure.get("approximate", False)),
                 "trend": figure.get("trend"),
                 "about_fi": item["about_fi"], "about_en": item["about_en"],
+                "about_sv": item["about_sv"],
             })
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["claimed"] = frame["claimed"].astype("Int64")

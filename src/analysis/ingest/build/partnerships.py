@@ -21,11 +21,13 @@ from analysis.data.names import NameIndex
 from analysis.ingest.build.common import BuildError, BuildLog
 
 FILE = "partnerships.yaml"
-SOURCE_KEYS = ("source_id", "file", "title_fi", "title_en", "publisher", "short_fi", "short_en",
-               "date", "language")
-PARTNERSHIP_KEYS = ("partnership_id", "name_fi", "name_en", "short_fi", "short_en", "abbr_fi",
-                    "abbr_en", "kind", "source_id", "source_lines", "named_in_source",
-                    "description_fi", "description_en", "members")
+SOURCE_KEYS = ("source_id", "file", "title_fi", "title_en", "title_sv", "publisher", "short_fi",
+               "short_en", "short_sv", "date", "language")
+PARTNERSHIP_KEYS = ("partnership_id", "name_fi", "name_en", "name_sv", "short_fi", "short_en",
+                    "short_sv", "abbr_fi", "abbr_en", "abbr_sv", "kind", "source_id",
+                    "source_lines", "named_in_source", "description_fi", "description_en",
+                    "description_sv", "members")
+LANGS = ("fi", "en", "sv")  # the columns' order in partnerships.csv and sources.csv
 MEMBER_KEYS = ("name", "role", "status", "evidence")
 
 
@@ -100,14 +102,14 @@ def build_partnerships(curated: Path, names: NameIndex, log: BuildLog,
                 raise BuildError(f"{path}: partnership {pid} lacks {key}")
         host = item.get("host")
         partnership_rows.append({
-            "partnership_id": pid, "name_fi": item["name_fi"], "name_en": item["name_en"],
-            **{f"{form}_{lang}": item[f"{form}_{lang}"] for form in ("short", "abbr")
-               for lang in ("fi", "en")},
+            "partnership_id": pid,
+            **{f"{form}_{lang}": item[f"{form}_{lang}"] for form in ("name", "short", "abbr")
+               for lang in LANGS},
             "kind": item["kind"],
             "host_code": code_of(host, f"{pid}: host", item["source_id"]) if host else None,
             "date_stated": item.get("date_stated"), "date_note": item.get("date_note"),
             "source_id": item["source_id"],
-            "description_fi": item["description_fi"], "description_en": item["description_en"],
+            **{f"description_{lang}": item[f"description_{lang}"] for lang in LANGS},
         })
         for member in item["members"]:
             membership_rows.append({

@@ -28,8 +28,9 @@ from matplotlib.patches import Patch
 from analysis.analyses import network
 from analysis.present import style
 from analysis.present.figures import maps
-from analysis.present.i18n import band_labels, bounds_label, fmt_int, t
+from analysis.present.i18n import band_labels, bounds_label, fmt_int, number_format, t
 from analysis.present.style import partnership_color
+from analysis.present.text.common import names_list
 
 ROLE_STYLE = {  # edge style per membership role: listed / host solid, invited dashed
     "member": {"linestyle": "-", "linewidth": 1.2},
@@ -181,8 +182,30 @@ def draw_bipartite(graph, lang: str = "fi", highlight: str | None = None, source
     role_handles = [Line2D([], [], color="#444444", label=t(f"role.{r}", lang),
                            **ROLE_STYLE.get(r, {})) for r in roles]
     _city_legends(legend_ax, graph, cities, lang, (t("net.legend.role", lang), role_handles))
-    style.finish(fig, None, title=t("net.fig.bipartite.title", lang), source=source)
+    several = [c for c in cities if graph.degree(c) > 1]
+    alt = t("alt.net.bipartite", lang, p=len(network.partnership_nodes(graph)), c=len(cities),
+            several=len(several),
+            names=names_list(sorted(_city_label(graph, c, lang) for c in several), lang))
+    style.finish(fig, None, title=t("net.fig.bipartite.title", lang), source=source, alt=alt,
+                 data=_memberships(graph, lang))
     return fig
+
+
+def _memberships(graph, lang: str):
+    """One row per membership drawn: partnership, city, role, population and size band."""
+    import pandas as pd
+
+    rows = []
+    for pnode in network.partnership_nodes(graph):
+        for code in sorted(graph[pnode]):
+            node = graph.nodes[code]
+            rows.append({"partnership_id": network.partnership_id(pnode),
+                         "partnership": network.short_name(network.partnership_id(pnode), lang),
+                         "code": code, "name": _city_label(graph, code, lang),
+                         "role": graph.edges[code, pnode]["role"],
+                         "population": node["population"], "size_band": node["size_band"]})
+    return pd.DataFrame(rows, columns=["partnership_id", "partnership", "code", "name", "role",
+                                       "population", "size_band"])
 
 
 def _city_legends(legend_ax, graph, cities, lang: str, first: tuple) -> None:
@@ -322,7 +345,20 @@ def draw_city_projection(graph, lang: str = "fi", seed: int = 1, highlight: str 
                             linewidth=0.5 + 1.1 * (w - 1), label=fmt_int(w, lang))
                      for w in weights]
     _city_legends(legend_ax, graph, nodes, lang, (t("net.legend.shared", lang), width_handles))
-    style.finish(fig, None, title=t("net.fig.projection.title", lang), source=source)
+    import pandas as pd
+
+    ties = pd.DataFrame([(a, b, w) for a, b, w in sorted(cities_graph.edges(data="weight"))],
+                        columns=["code_a", "code_b", "partnerships_shared"])
+    ties.insert(1, "name_a", [_city_label(graph, c, lang) for c in ties["code_a"]])
+    ties.insert(3, "name_b", [_city_label(graph, c, lang) for c in ties["code_b"]])
+    top = max(weights, default=0)
+    widest = ties[ties["partnerships_shared"] == top]
+    joined = sorted(set(widest["name_a"]) | set(widest["name_b"]))
+    alt = t("alt.net.projection", lang, n=len(nodes), e=len(ties), w=top, k=len(joined),
+            groups=nx.number_connected_components(cities_graph) if len(nodes) else 0,
+            names=names_list(joined, lang))
+    style.finish(fig, None, title=t("net.fig.projection.title", lang), source=source, alt=alt,
+                 data=ties)
     return fig
 
 
@@ -363,8 +399,24 @@ def draw_overlap(graph, lang: str = "fi", source: str = ""):
         ax.grid(False)
         for spine in ax.spines.values():
             spine.set_visible(False)
+    import pandas as pd
+
+    pairs = pd.DataFrame([(order[i], order[j], shared.iat[i, j], jaccard.iat[i, j])
+                          for i in range(len(order)) for j in range(i + 1, len(order))],
+                         columns=["partnership_a", "partnership_b", "shared", "jaccard"])
+    overlapping = pairs[pairs["shared"] > 0].sort_values(["jaccard", "shared"], ascending=False)
+    if len(overlapping):
+        best = overlapping.iloc[0]
+        alt = t("alt.net.overlap", lang, p=len(order),
+                a=network.short_name(best["partnership_a"], lang),
+                b=network.short_name(best["partnership_b"], lang),
+                shared=fmt_int(best["shared"], lang), jaccard=_share_text(best["jaccard"], lang),
+                disjoint=len(pairs) - len(overlapping), pairs=len(pairs))
+    else:
+        alt = t("alt.net.overlap_none", lang, p=len(order))
     style.finish(fig, None, title=t("net.fig.overlap.title", lang),
-                 subtitle=t("net.fig.overlap.subtitle", lang), source=source)
+                 subtitle=t("net.fig.overlap.subtitle", lang), source=source, alt=alt,
+                 data=pairs)
     # square cells leave tight_layout too little room for the rotated names: set it here
     fig.subplots_adjust(left=0.2, right=0.99, bottom=0.27, top=0.84, wspace=0.08)
     return fig
@@ -376,7 +428,7 @@ def _share_text(value: float, lang: str) -> str:
         return "–"
     if value == 0:
         return "0"
-    return f"{value:.2f}".replace(".", "," if lang == "fi" else ".")
+    return f"{value:.2f}".replace(".", number_format(lang).decimal)
 
 
 # -- 4. membership matrix -----------------------------------------------------------------------
@@ -436,7 +488,15 @@ def draw_membership_matrix(graph, lang: str = "fi", source: str = ""):
         ax.add_artist(Legend(ax, handles, [h.get_label() for h in handles], loc="upper left",
                              bbox_to_anchor=(1.02, y), fontsize=7, title=title,
                              title_fontsize=7.5, alignment="left", frameon=False))
-    style.finish(fig, None, title=t("net.fig.matrix.title", lang), source=source)
+    counts = roles.ne("").sum(axis=1)
+    most = counts[counts == counts.max()].index if len(counts) else []
+    alt = t("alt.net.matrix", lang, c=len(codes), p=len(order), k=int(counts.max()) if len(counts) else 0,
+            names=names_list(sorted(_city_label(graph, c, lang) for c in most), lang))
+    tidy = roles.rename_axis(index="code", columns="partnership_id").stack().rename("role")
+    tidy = tidy[tidy != ""].reset_index()
+    tidy.insert(1, "name", [_city_label(graph, c, lang) for c in tidy["code"]])
+    style.finish(fig, None, title=t("net.fig.matrix.title", lang), source=source, alt=alt,
+                 data=tidy)
     return fig
 
 
@@ -479,7 +539,14 @@ def draw_maps(graph, outline=(), lang: str = "fi", source: str = "", shapes=None
     height = fig.get_figheight()  # fixed margins in inches, whatever the number of rows
     fig.legend(handles=handles, loc="lower center", ncols=3, fontsize=7,
                bbox_to_anchor=(0.5, 0.4 / height), frameon=False)
-    style.finish(fig, None, title=t("net.fig.maps.title", lang), source=source)
+    items = "; ".join(f"{network.short_name(network.partnership_id(p), lang)} "
+                      f"({graph.nodes[p]['members']})" for p in pnodes)
+    alt = t("alt.net.maps", lang, p=len(pnodes), items=items, bounds=_bounds_text(graph, lang),
+            k=len(outline))
+    data = _memberships(graph, lang).drop(columns=["population", "size_band"])
+    data["outlined"] = data["code"].isin(outline)
+    style.finish(fig, None, title=t("net.fig.maps.title", lang), source=source, alt=alt,
+                 data=data)
     fig.subplots_adjust(bottom=0.7 / height, top=1 - 0.75 / height, wspace=0.05, hspace=0.12)
     return fig
 

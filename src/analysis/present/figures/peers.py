@@ -27,6 +27,7 @@ from analysis.present.text.peers import (
     class_labels,
     fmt_number,
     fmt_value,
+    fmt_with_unit,
     measure_label,
     period_label,
     reason_label,
@@ -229,7 +230,32 @@ def city_figure(comp: pd.DataFrame, values: pd.DataFrame, lang: str):
     source = style.source_text(lang, *source_parts(comp, lang))
     _finish(fig, t("peers.fig.city", lang, name=name),
             subtitle, source, handles)
+    summary = peers.above_median_summary(comp)
+    standout = summary["standout"]
+    alt = t("alt.peers.city", lang, m=len(comp), name=name, n=len(others),
+            above=summary["n"], held=summary["m"],
+            measure=measure_label(standout, lang).lower() if standout else "–",
+            value=fmt_with_unit(comp.at[standout, "value"], standout, lang) if standout else "–",
+            median=fmt_with_unit(comp.at[standout, "class_median"], standout, lang)
+            if standout else "–")
+    style.describe(fig, alt=alt, data=_plotted(comp, values, "is_self", "class_median"))
     return fig
+
+
+def _plotted(comp: pd.DataFrame, values: pd.DataFrame, flag: str, *medians: str) -> pd.DataFrame:
+    """The figure's numbers, long: one row per measure and municipality (``flag`` marks the
+    highlighted ones), then the medians and Finland of each measure."""
+    measures = list(comp.index)
+    long = values[measures + [flag]].reset_index().melt(
+        id_vars=["code", flag], value_vars=measures, var_name="measure", value_name="value")
+    rows = [long.rename(columns={flag: "highlighted"}).assign(kind="municipality")]
+    for column in (*medians, "finland"):
+        rows.append(pd.DataFrame({"code": "", "highlighted": False, "measure": measures,
+                                  "value": comp[column].to_numpy(), "kind": column}))
+    out = pd.concat(rows, ignore_index=True)
+    out["unit"] = out["measure"].map(comp["unit"])
+    out["period"] = out["measure"].map(comp["period"])
+    return out[["measure", "unit", "period", "kind", "code", "highlighted", "value"]]
 
 
 def partnership_figure(comp: pd.DataFrame, values: pd.DataFrame, lang: str):
@@ -272,4 +298,10 @@ def partnership_figure(comp: pd.DataFrame, values: pd.DataFrame, lang: str):
     source = style.source_text(lang, *source_parts(comp, lang))
     name = partnership_name(a["partnership"], lang)
     _finish(fig, t("peers.fig.partnership", lang, name=name), subtitle, source, handles)
+    held = comp[comp["members_median"].notna() & comp["others_median"].notna()]
+    alt = t("alt.peers.partnership", lang, m=len(comp), n_members=len(members),
+            n_others=len(others), held=len(held),
+            above=int((held["members_median"] > held["others_median"]).sum()))
+    style.describe(fig, alt=alt, data=_plotted(comp, values, "is_member", "members_median",
+                                               "others_median"))
     return fig

@@ -135,12 +135,33 @@ def distribution(year=None, bounds=sizeclass.MID_SIZE_BOUNDS, cities_only: bool 
         _member_strip(axes[1], rows, edges, colors, partners, highlight, lang)
     elif len(rows):
         subtitle += " " + t("size.fig.too_many", lang, n=fmt_int(len(rows), lang))
+    n_in = int(in_class.sum())
+    alt = t("alt.size.distribution", lang, n=fmt_int(len(everyone), lang), year=year,
+            smallest=fmt_int(pops.min(), lang), largest=fmt_int(pops.max(), lang),
+            bounds=bounds_label(edges, lang), k=fmt_int(n_in, lang),
+            units=_units(n_in, cities_only, lang))
+    members = rows[rows["class_index"] >= 0]
+    if label_rows and len(members):
+        alt += " " + t("alt.size.distribution_members", lang,
+                       largest_name=members.iloc[-1][name_column(lang)],
+                       largest_pop=fmt_int(members.iloc[-1]["population"], lang),
+                       smallest_name=members.iloc[0][name_column(lang)],
+                       smallest_pop=fmt_int(members.iloc[0]["population"], lang))
+    plotted = everyone[["code", name_column(lang), "population", "is_city"]].rename(
+        columns={name_column(lang): "name"}).assign(
+        in_class=in_class.to_numpy(), highlighted=everyone["code"].isin(partners).to_numpy())
     style.finish(fig, None, subtitle=subtitle,
                  title=t("size.fig.distribution.title", lang, year=year,
                          bounds=bounds_label(edges, lang)),
                  source=_sources(lang, year=year, cities_only=cities_only,
-                                 partnerships=bool(highlight)))
+                                 partnerships=bool(highlight)),
+                 alt=alt, data=plotted.sort_values("population", ascending=False))
     return fig
+
+
+def _units(n: int, cities_only: bool, lang: str) -> str:
+    kind = "cities" if cities_only else "municipalities"
+    return t(f"size.unit.{kind}.one" if n == 1 else f"size.unit.{kind}", lang)
 
 
 def _member_strip(ax, rows, edges, colors, partners, highlight, lang):
@@ -234,6 +255,17 @@ def history_heatmap(bounds=sizeclass.MID_SIZE_BOUNDS, cities_only: bool = True,
         subtitle += " " + t("size.fig.bold_partners", lang, partnership=_partnership_name(highlight, lang))
     if not len(order):
         ax.text(0.5, 0.5, t("size.fig.empty", lang), transform=ax.transAxes, ha="center")
+    now_in = int(((positions[last] >= 0) & (positions[last] < n)).sum())
+    steps = positions.loc[ever].reindex(columns=data_years)
+    inside = (steps >= 0) & (steps < n)
+    moves = inside.astype(int).diff(axis=1).iloc[:, 1:]
+    alt = t("alt.size.history", lang, n=len(order), first=data_years[0], last=last,
+            bounds=bounds_label(edges, lang), k=now_in, entered=int((moves > 0).sum().sum()),
+            left=int((moves < 0).sum().sum()))
+    plotted = grid.rename_axis(index="code", columns="year").stack(future_stack=True).rename(
+        "position").reset_index()
+    plotted.insert(1, "name", [munis.at[c, name_column(lang)] for c in plotted["code"]])
+    style.describe(fig, alt=alt, data=plotted)
     style.finish(fig, ax, subtitle=subtitle,
                  title=t("size.fig.history.title", lang, bounds=bounds_label(edges, lang),
                          scope=t("size.scope.cities" if cities_only else "size.scope.municipalities",

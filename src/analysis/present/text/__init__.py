@@ -1,4 +1,4 @@
-"""Each report's sentences, table headers and captions, in Finnish or English; one module
+"""Each report's sentences, table headers and captions, in Finnish, English or Swedish; one module
 per report (the analyses compute and return data only):
 
 - :mod:`~analysis.present.text.size_classes` — ``notebooks/size_classes.ipynb``

@@ -1,5 +1,5 @@
 """Sentences, tables and figures of ``notebooks/city_profile.ipynb``: what
-:func:`analysis.analyses.profiles.city_profile` computes, in Finnish or English.
+:func:`analysis.analyses.profiles.city_profile` computes, in Finnish, English or Swedish.
 
     prof = profiles.city_profile("Pori", year=None)   # any name, Swedish name or code
     city_intro(prof, "fi"); plot_population(prof, "fi"); peer_table(prof, "fi")
@@ -39,8 +39,9 @@ def _class_label(prof_row, lang: str) -> str:
 
 def city_title(prof: CityProfile, lang: str) -> str:
     name = prof.name(lang)
-    if prof.name_sv != prof.name_fi and prof.name_sv not in name:
-        name = f"{name} ({prof.name_sv})"  # bilingual municipalities: both names help
+    other = prof.name_fi if lang == "sv" else prof.name_sv  # Vaasa (Vasa), Vasa (Vaasa)
+    if other != name and other not in name:
+        name = f"{name} ({other})"  # where a municipality has two names, both help
     return t("city.title", lang, name=name, code=prof.code)
 
 
@@ -85,12 +86,20 @@ def plot_population(prof: CityProfile, lang: str):
     ax.yaxis.set_major_formatter(thousands(lang))
     ax.legend(loc="best")
     years = [int(y) for y in prof.series.index]
+    first, last = prof.series.iloc[0], prof.series.iloc[-1]
+    alt = t("alt.city.population", lang, name=prof.name(lang), first=years[0], last=years[-1],
+            start=fmt_int(first, lang), end=fmt_int(last, lang),
+            change=fmt_signed_pct((last - first) / first, lang),
+            peak=fmt_int(prof.series.max(), lang), peak_year=int(prof.series.idxmax()),
+            size_class=_class_label(prof.row, lang))
+    plotted = pd.DataFrame({"year": years, "population": prof.series.to_numpy()})
     style.finish(fig, ax, title=t("city.fig.population", lang, name=prof.name(lang),
                                   first=years[0], last=years[-1]),
                  xlabel=t("axis.year", lang), ylabel=t("axis.population", lang),
                  subtitle=gap_note(years, lang),
                  source=source_line(lang, t("source.population_years", lang,
-                                                  years=format_years(years))))
+                                                  years=format_years(years))),
+                 alt=alt, data=plotted)
     return fig
 
 
@@ -114,11 +123,18 @@ def plot_distribution(prof: CityProfile, lang: str):
                 va="top", color=style.HIGHLIGHT, fontweight="bold")
     ax.xaxis.set_major_formatter(thousands(lang))
     style.minor_tick_marks(ax)
+    alt = t("alt.city.distribution", lang, n=len(pops), year=prof.year, name=prof.name(lang),
+            population=fmt_int(prof.population, lang), rank=prof.rank)
+    plotted = pd.DataFrame({"code": prof.classes["code"],
+                            "name": prof.classes[name_column(lang)],
+                            "population": prof.classes["population"],
+                            "this_municipality": prof.classes["code"] == prof.code})
     style.finish(fig, ax, title=t("city.fig.distribution", lang, year=prof.year),
                  subtitle=t("city.fig.distribution_sub", lang,
                             size_class=_class_label(prof.row, lang)),
                  xlabel=t("axis.population_log", lang), ylabel=t("axis.municipalities", lang),
-                 source=source_line(lang, t("source.population", lang, year=prof.year)))
+                 source=source_line(lang, t("source.population", lang, year=prof.year)),
+                 alt=alt, data=plotted)
     return fig
 
 
@@ -176,9 +192,19 @@ def plot_locator(prof: CityProfile, lang: str):
     if partners:
         legend[t("city.map.partners", lang)] = style.OKABE_ITO["sky_blue"]
     ax.legend(handles=maps.legend_patches(legend), loc="upper left", fontsize=7)
+    names = prof.classes.set_index("code")[name_column(lang)]
+    partner_codes = sorted(partners, key=lambda c: names[c])
+    alt = t("alt.city.locator", lang, name=prof.name(lang))
+    if partners:
+        alt += " " + t("alt.city.locator_partners", lang, n=len(partners),
+                       names=", ".join(names[c] for c in partner_codes))
+    plotted = pd.DataFrame({"code": [prof.code, *partner_codes],
+                            "name": [prof.name(lang), *(names[c] for c in partner_codes)],
+                            "shown_as": ["municipality"] + ["partner"] * len(partners)})
     style.finish(fig, None, title=t("city.fig.map", lang, name=prof.name(lang)),
                  source=source_line(lang, t("source.boundaries", lang),
-                                          t("source.partnerships", lang)))
+                                          t("source.partnerships", lang)),
+                 alt=alt, data=plotted)
     return fig
 
 

@@ -1,5 +1,5 @@
 """Sentences and tables of ``notebooks/partnership_network.ipynb``: what
-:mod:`analysis.analyses.network` computes, in Finnish or English."""
+:mod:`analysis.analyses.network` computes, in Finnish, English or Swedish."""
 
 from __future__ import annotations
 
@@ -120,7 +120,7 @@ def highlight_text(graph, code: str | None, lang: str) -> str:
 
     if not code:
         return ""
-    name = display_name(code, lang if lang in ("fi", "en") else "fi")
+    name = display_name(code, lang)
     if code not in graph:
         return t("net.text.highlight_none", lang, name=name)
     groups = [short_name(partnership_id(p), lang) for p in sorted(graph[code])]
@@ -183,10 +183,11 @@ def gap_tables(cov: dict, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def labelled(graph):
-    """The graph with each municipality's size band named in Finnish and English
-    (``size_class_fi``, ``size_class_en``), for exports read outside this tool."""
+    """The graph with each municipality's size band named in every report language
+    (``size_class_fi``, ``size_class_en``, ``size_class_sv``), for exports read outside
+    this tool."""
     bounds = tuple(int(b) for b in str(graph.graph["bounds"]).split(","))
-    labels = {lang: band_labels(bounds, lang) for lang in ("fi", "en")}
+    labels = band_labels(bounds)
     for node, band in graph.nodes(data="size_band"):
         if band is not None:
             for lang, names in labels.items():

@@ -1,5 +1,5 @@
 """Sentences, tables and figures of ``notebooks/partnership_profile.ipynb``: what
-:func:`analysis.analyses.profiles.partnership_profile` computes, in Finnish or English.
+:func:`analysis.analyses.profiles.partnership_profile` computes, in Finnish, English or Swedish.
 
     part = profiles.partnership_profile("growth-cities")
     members_table(part, "en"); plot_members(part, "en"); overlap_table(part, "en")
@@ -89,10 +89,20 @@ def plot_members(part: PartnershipProfile, lang: str):
 
     ax.legend(handles=legend_patches({labels[i]: colours[i] for i in reversed(shown)}),
               title=t("col.size_class", lang), loc="lower right")
+    counts = m["class_index"].astype(int).value_counts()
+    largest, smallest = m.iloc[-1], m.iloc[0]
+    alt = t("alt.partner.members", lang, n=len(m), year=part.year,
+            largest=largest[f"name_{lang}"], largest_pop=fmt_int(largest["population"], lang),
+            smallest=smallest[f"name_{lang}"], smallest_pop=fmt_int(smallest["population"], lang),
+            classes="; ".join(f"{labels[i]}: {counts[i]}" for i in reversed(shown)))
+    plotted = pd.DataFrame({"code": m["code"], "name": m[f"name_{lang}"],
+                            "population": m["population"],
+                            "size_class": [labels[int(i)] for i in m["class_index"]]})
     style.finish(fig, ax, title=t("partner.fig.members", lang, year=part.year),
                  xlabel=t("axis.population", lang),
                  source=source_line(lang, t("source.population", lang, year=part.year),
-                                          t("source.partnerships", lang)))
+                                          t("source.partnerships", lang)),
+                 alt=alt, data=plotted)
     return fig
 
 
@@ -105,11 +115,17 @@ def plot_combined(part: PartnershipProfile, lang: str):
             marker="o", ms=2.5)
     ax.yaxis.set_major_formatter(thousands(lang))
     years = [int(y) for y in part.series.index]
+    first, last = part.series.iloc[0], part.series.iloc[-1]
+    alt = t("alt.partner.combined", lang, n=part.totals["n"], first=years[0], last=years[-1],
+            start=fmt_int(first, lang), end=fmt_int(last, lang),
+            change=fmt_signed_pct((last - first) / first, lang))
+    plotted = pd.DataFrame({"year": years, "population": part.series.to_numpy()})
     style.finish(fig, ax, title=t("partner.fig.combined", lang, n=part.totals["n"]),
                  xlabel=t("axis.year", lang), ylabel=t("axis.population", lang),
                  subtitle=gap_note(years, lang),
                  source=source_line(lang, t("source.population_years", lang,
-                                                  years=format_years(years))))
+                                                  years=format_years(years))),
+                 alt=alt, data=plotted)
     return fig
 
 
@@ -138,9 +154,15 @@ def plot_map(part: PartnershipProfile, lang: str):
         handles = ax.get_legend().legend_handles + [
             Patch(facecolor=colour, edgecolor="black", lw=1.2, label=t("partner.map.host", lang))]
         ax.legend(handles=handles, loc="upper left", fontsize=7)
+    m = part.members.sort_values(f"name_{lang}")
+    alt = t("alt.partner.map", lang, n=len(m), names=", ".join(m[f"name_{lang}"]))
+    if pd.notna(host):
+        alt += " " + t("alt.partner.map_host", lang, host=resolve(host).name(lang))
+    plotted = pd.DataFrame({"code": m["code"], "name": m[f"name_{lang}"], "role": m["role"]})
     style.finish(fig, None, title=t("partner.fig.map", lang, n=part.totals["n"]),
                  source=source_line(lang, t("source.boundaries", lang),
-                                          t("source.partnerships", lang)))
+                                          t("source.partnerships", lang)),
+                 alt=alt, data=plotted)
     return fig
 
 

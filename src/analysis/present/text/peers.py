@@ -1,5 +1,5 @@
 """Words and tables of the comparison sections ("Vertailu / How it compares"): what
-:mod:`analysis.analyses.peers` computes, in Finnish or English. No number is computed here beyond
+:mod:`analysis.analyses.peers` computes, in Finnish, English or Swedish. No number is computed here beyond
 formatting; every period, table id and publisher comes from the data or its provenance.
 
     comp = peers.city_comparison("Seinäjoki")
@@ -59,12 +59,12 @@ def reason_label(reason, lang: str) -> str:
 
 
 def fmt_value(value, measure: str, lang: str) -> str:
-    """A measure's value with the measure's digits, true minus sign in Finnish."""
+    """A measure's value with the measure's digits (a true minus sign in fi and sv)."""
     if value is None or pd.isna(value):
         return "–"
     digits = peers.MEASURES[measure].digits
     text = fmt_int(value, lang) if digits == 0 else fmt_float(value, lang, digits)
-    return text.replace("-", "−") if lang == "fi" else text
+    return text
 
 
 def fmt_with_unit(value, measure: str, lang: str) -> str:
@@ -80,7 +80,7 @@ def fmt_number(value, lang: str) -> str:
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     digits = len(text.split(".")[1]) if "." in text else 0
     text = fmt_int(value, lang) if digits == 0 else fmt_float(value, lang, digits)
-    return text.replace("-", "−") if lang == "fi" else text
+    return text
 
 
 def _round(frame: pd.DataFrame, columns) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 """Sentences, tables and captions of ``notebooks/size_classes.ipynb``: what
-:mod:`analysis.analyses.sizeclass` computes, in Finnish or English. Every sentence comes from the
+:mod:`analysis.analyses.sizeclass` computes, in Finnish, English or Swedish. Every sentence comes from the
 translation table (``translations/sizeclass.yaml``), every number from
 :mod:`analysis.analyses.sizeclass`.
 """
@@ -76,7 +76,7 @@ def member_headers(year: int, lang: str) -> dict[str, str]:
 
 def member_report_table(year, bounds, cities_only, lang: str = "fi"):
     """(frame, formatters) for the class table: numbers stay numbers (for CSV/XLSX),
-    the formatters render them the Finnish or English way on screen."""
+    the formatters render them the Finnish, English or Swedish way on screen."""
     frame = member_table(year, bounds, cities_only)
     col = member_headers(frame.attrs["year"], lang)
     out = pd.DataFrame({
