@@ -124,6 +124,24 @@ def year_available_at(date: str) -> int:
     return int(max(held)) if held else latest
 
 
+def jobs_year_available_at(date: str, population_year: int | None = None) -> int:
+    """The latest jobs year published by ``date`` ("2023-10" -> 2021): the latest year held
+    in the jobs table that a source of it (table 115p, datapackage.json) updated on or
+    before ``date`` holds, and not after ``population_year`` where one is given. The
+    earliest jobs year held when no source was out by then."""
+    from analysis.data.provenance import resource
+
+    held = sorted(int(y) for y in data.jobs()["year"].unique())
+    published = set()
+    for source in resource("jobs")["sources"]:
+        updated = str(source.get("updated") or "")
+        if source.get("table_id") == "115p" and updated and updated[:len(date)] <= date:
+            published |= {int(p) for p in source["periods"]}
+    fits = [y for y in held if y in published
+            and (population_year is None or y <= population_year)]
+    return fits[-1] if fits else held[0]
+
+
 def significant_digits(value: int) -> int:
     """Digits a round figure states: 1 100 000 -> 2, 500 000 -> 1, 16 -> 2."""
     digits = str(abs(int(value))).rstrip("0")
@@ -143,11 +161,10 @@ def rounds_to(computed: float, claimed: int) -> bool:
     return int(math.floor(computed / step + 0.5)) * step == claimed
 
 
-def _figures(codes, population_year: int) -> dict:
+def _figures(codes, population_year: int, jobs_year: int) -> dict:
     pop = data.population()
     pop = pop[pop["year"] == population_year].set_index("code")["population"]
     jobs = data.jobs()
-    jobs_year = int(jobs["year"].max())
     jobs = jobs[jobs["year"] == jobs_year].set_index("code")["jobs"]
     codes = list(codes)
     return {"residents": int(pop[codes].sum()), "jobs": int(jobs[codes].sum()),
@@ -181,17 +198,19 @@ def claim_check(claim: Claim | None = None, year=None) -> pd.DataFrame:
 
     Columns: definition, primary (the claim's own definition), quantity, claimed,
     computed, difference (computed − claimed), difference_pct, data_year (the year of the
-    data actually used: population year for counts and residents, the only jobs year for
-    jobs), units (municipalities / sub-regions for the count), confirmed.
+    data actually used: population year for counts and residents; for jobs the latest year
+    published by the claim's date, :func:`jobs_year_available_at`), units (municipalities /
+    sub-regions for the count), confirmed.
     """
     claim = claim or default()
     year = check_year(claim.year if year is None else year)
+    jobs_year = jobs_year_available_at(claim.source_date, year)
     definitions = claim_definitions(claim, year)
     primary = "cities" if claim.cities_only else "municipalities"
     munis = data.municipalities().set_index("code")
     rows = []
     for definition, codes in definitions.items():
-        figures = _figures(codes, year)
+        figures = _figures(codes, year, jobs_year)
         if definition == "subregions":
             count, unit = int(munis.loc[codes, "subregion_code"].nunique()), "subregions"
         else:
@@ -217,7 +236,7 @@ def claim_check(claim: Claim | None = None, year=None) -> pd.DataFrame:
                 "confirmed": confirmed})
     out = pd.DataFrame(rows)
     out.attrs.update(year=year, bounds=claim.bounds, source_id=claim.source_id,
-                     claim_id=claim.claim_id)
+                     claim_id=claim.claim_id, jobs_year=jobs_year)
     return out
 
 

@@ -236,8 +236,8 @@ class Report:
                 res = resource(name)
             except (KeyError, ProvenanceError):  # read, but not a resource (datapackage)
                 continue
-            vintage = format_years(res["years"]) if res.get("years") else ", ".join(
-                str(s["data_year"]) for s in res["sources"])
+            vintage = res.get("vintage") or (format_years(res["years"]) if res.get("years") else
+                                             ", ".join(str(s["data_year"]) for s in res["sources"]))
             publishers = "; ".join(sorted({s["publisher"] for s in res["sources"]}))
             rows.append({"name": name, "publishers": publishers, "vintage": vintage})
         shown = {k: v for k, v in {**self.params, **(extra or {})}.items()
