@@ -21,7 +21,8 @@ def test_the_claim_is_curated_data_not_code():
     assert (claim.count, claim.residents, claim.jobs) == (16, 1_100_000, 500_000)
     assert claim.bounds == (40_000, 100_000) and claim.cities_only
     assert claim.approximate == ("residents", "jobs")
-    with pytest.raises(ParameterError, match="unknown claim 'nope'; claims: growth-cities-size"):
+    with pytest.raises(ParameterError, match="unknown claim 'nope'; claims: growth-cities-size, "
+                                             "growth-cities-employment"):
         claims.load("nope")
 
 
@@ -41,7 +42,8 @@ def test_a_new_claim_is_a_data_change(tmp_path, monkeypatch):
                                                     encoding="utf-8")
     build_snapshot(output=folder, sources_dir=tmp_path / "none")
     monkeypatch.setenv("ANALYSIS_DATA_DIR", str(folder))
-    assert claims.claim_ids() == ["growth-cities-size", "small-towns"]
+    assert claims.claim_ids() == ["growth-cities-size", "growth-cities-employment", "small-towns"]
+    assert claims.claim_ids("class_totals") == ["growth-cities-size", "small-towns"]
     check = claims.claim_check(claims.load("small-towns"), year=2024)
     assert check["definition"].unique().tolist() == ["municipalities"]
     assert check.set_index("quantity").at["count", "computed"] == 43  # the standard class 10 000–20 000

@@ -228,3 +228,11 @@ def test_the_history_json_on_the_old_codes_is_read_as_12r5():
     response = pxweb.read_response(RAW / catalogue.UNEMPLOYMENT_HISTORY, "12r5")
     assert response.layout.role == "former" and response.time_variable == "Kuukausi"
     assert response.periods[0] == "2007M01" and len(response.periods) == 217
+
+
+def test_a_trend_claim_needs_a_known_subject(inputs_only):
+    path = inputs_only / "curated" / "claims.yaml"
+    text = path.read_text(encoding="utf-8").replace("subject: growth-cities", "subject: growth-towns")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BuildError, match="a trend claim needs a subject, the partnership"):
+        build_snapshot(output=inputs_only)

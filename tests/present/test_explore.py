@@ -67,7 +67,8 @@ def test_control_change_redraws_in_place_and_bad_bounds_keep_the_views(monkeypat
     ui = explore.Explorer(city="Pori")
     handles = {name: _Handle() for name in ("summary", "members_heading", "members",
                                             "distribution", "history", "city_heading",
-                                            "city_population", "city_partnerships")}
+                                            "city_population", "city_partnerships",
+                                            "city_trends", "city_jobs", "city_unemployment")}
     ui._handles = handles
     ui.w_year.value = 2010  # as the slider would
     assert ui.year == 2010 and all(len(h.updates) == 1 for h in handles.values())

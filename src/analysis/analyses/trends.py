@@ -31,7 +31,7 @@ from analysis.analyses import sizeclass
 from analysis.analyses.peers import class_peers
 from analysis.core.errors import ParameterError
 from analysis.core.text import format_years, month_number, month_period, months_between
-from analysis.data import readset
+from analysis.data import memo, readset
 from analysis.data.checks import check_municipality, check_year
 
 SPANS = (5, 10)  # years back for the direction
@@ -73,11 +73,8 @@ def in_commuter_share(year=None) -> pd.Series:
     """Code -> the share of the municipality's jobs filled by in-commuters (0..1) in
     ``year`` (default: the latest year of ``commuting.csv``); ``attrs["year"]``."""
     year = check_year(year, "commuting")
-    with readset.rows("commuting", "year", [year]):
-        frame = data.commuting()
-    frame = frame[frame["year"] == year].set_index("code").sort_index()
-    share = frame["in_commuters"] / (frame["local_workers"] + frame["in_commuters"])
-    share.name = "in_commuter_share"
+    share = _shares_all().loc[year].rename("in_commuter_share")
+    share.index.name = "code"
     share.attrs["year"] = year
     return share
 
@@ -106,10 +103,7 @@ def unemployment_series(code) -> pd.Series:
 
 def complete_years() -> list[int]:
     """Years whose twelve months are all in the unemployment table (whatever the values)."""
-    with readset.reading("column", "unemployment", "period"):
-        periods = data.unemployment()["period"].unique()
-    years = pd.Series([int(p[:4]) for p in periods]).value_counts()
-    return sorted(int(y) for y, n in years.items() if n == MONTHS)
+    return [int(y) for y in _annual_all().index]
 
 
 def unemployment_annual(year=None) -> pd.Series:
@@ -122,15 +116,16 @@ def unemployment_annual(year=None) -> pd.Series:
     if isinstance(year, bool) or not str(year).isdigit() or int(year) not in years:
         raise ParameterError(f"year {year!r} has not every month of the unemployment rate; "
                              f"complete years: {format_years(years)}")
-    year = int(year)
-    with readset.rows("unemployment", "year", [year]):
-        frame = data.unemployment()
-    frame = frame[frame["year"] == year]
-    grouped = frame.groupby("code")["value"]
-    mean = grouped.mean().where(grouped.count() == MONTHS)
-    mean.name = "unemployment_rate"
-    mean.attrs.update(year=year, computed=ANNUAL)
+    mean = _annual_all().loc[int(year)].rename("unemployment_rate")
+    mean.index.name = "code"
+    mean.attrs.update(year=int(year), computed=ANNUAL)
     return mean
+
+
+def gap_months(frame: pd.DataFrame, column: str = "median") -> list[str]:
+    """The months inside a monthly frame (:func:`unemployment_vs_class`, a group's band)
+    that no source holds: ``column`` missing for them."""
+    return list(frame.index[frame[column].isna()])
 
 
 def finland_unemployment() -> pd.Series:
@@ -141,29 +136,73 @@ def finland_unemployment() -> pd.Series:
     return rows.set_index("period")["value"].rename("finland")
 
 
-# ------------------------------------------------------------------ against the size class
-def class_codes(code, year=None) -> list[str]:
-    """The municipalities of ``code``'s standard size class in ``year`` (itself included)."""
-    return list(class_peers(_code(code), check_year(year))["code"])
-
-
-def _class_attrs(code: str, year: int) -> dict:
-    peers = class_peers(code, year)
-    row = peers.set_index("code").loc[code]
-    return {"code": code, "year": year, "class_lo": row["class_lo"], "class_hi": row["class_hi"],
-            "n_class": len(peers)}
-
-
-def _unemployment_wide(codes) -> pd.DataFrame:
-    """Period (every month first to last) × code: the rates of ``codes``."""
-    with readset.rows("unemployment", "code", codes):
-        frame = data.unemployment()
-    wide = frame[frame["code"].isin(set(codes))].pivot(index="period", columns="code",
-                                                       values="value")
+# ------------------------------------------------------------------ every municipality at once
+# Each profile compares one municipality with its class: the whole tables are pivoted once
+# per process and data snapshot (memo.remembered replays the reads, so every report's read
+# set still names the tables it used).
+@memo.remembered
+def _rates_all() -> pd.DataFrame:
+    """Period (every month from the first to the last held; months no source holds NaN) ×
+    code: the unemployment rate."""
+    frame = data.unemployment()
+    wide = frame.pivot(index="period", columns="code", values="value")
     periods = sorted(wide.index, key=month_number)
     wide = wide.reindex(months_between(periods[0], periods[-1]))
     wide.index.name = "period"
     return wide
+
+
+@memo.remembered
+def _jobs_all() -> pd.DataFrame:
+    """Year × code: jobs."""
+    return data.jobs().pivot(index="year", columns="code", values="jobs").sort_index()
+
+
+@memo.remembered
+def _shares_all() -> pd.DataFrame:
+    """Year × code: the share of jobs filled by in-commuters (0..1)."""
+    frame = data.commuting()
+    frame["share"] = frame["in_commuters"] / (frame["local_workers"] + frame["in_commuters"])
+    return frame.pivot(index="year", columns="code", values="share").sort_index()
+
+
+@memo.remembered
+def _annual_all() -> pd.DataFrame:
+    """Complete year × code: the mean of the twelve months, NaN unless all twelve are held."""
+    wide = _rates_all()
+    years = wide.index.str[:4].astype(int)
+    grouped = wide.groupby(years)
+    mean = grouped.mean().where(grouped.count() == MONTHS)
+    held = pd.Series(data.unemployment()["period"].unique())  # the months a source holds
+    complete = held.groupby(held.str[:4].astype(int)).size()
+    return mean.loc[[y for y in complete.index[complete == MONTHS] if y in mean.index]]
+
+
+def _unemployment_wide(codes) -> pd.DataFrame:
+    """Period (every month first to last) × code: the rates of ``codes``."""
+    return _rates_all()[list(codes)]
+
+
+def _jobs_wide(codes) -> pd.DataFrame:
+    return _jobs_all()[list(codes)]
+
+
+# ------------------------------------------------------------------ against the size class
+@memo.remembered
+def _class_members(code: str, year: int) -> pd.DataFrame:
+    return class_peers(code, year)
+
+
+def class_codes(code, year=None) -> list[str]:
+    """The municipalities of ``code``'s standard size class in ``year`` (itself included)."""
+    return list(_class_members(_code(code), check_year(year))["code"])
+
+
+def _class_attrs(code: str, year: int) -> dict:
+    peers = _class_members(code, year)
+    row = peers.set_index("code").loc[code]
+    return {"code": code, "year": year, "class_lo": row["class_lo"], "class_hi": row["class_hi"],
+            "n_class": len(peers)}
 
 
 def band(wide: pd.DataFrame) -> pd.DataFrame:
@@ -187,16 +226,9 @@ def unemployment_vs_class(code, year=None) -> pd.DataFrame:
     return out
 
 
-def _jobs_wide(codes) -> pd.DataFrame:
-    with readset.rows("jobs", "code", codes):
-        jobs = data.jobs()
-    wide = jobs[jobs["code"].isin(set(codes))].pivot(index="year", columns="code", values="jobs")
-    return wide.sort_index()
-
-
 def _finland_jobs() -> pd.Series:
     """Year -> the sum of every municipality's jobs."""
-    return data.jobs().groupby("year")["jobs"].sum()
+    return _jobs_all().sum(axis=1)
 
 
 def _change(wide: pd.DataFrame, start, end, relative: bool) -> pd.Series:
@@ -209,6 +241,12 @@ def _change(wide: pd.DataFrame, start, end, relative: bool) -> pd.Series:
 
 
 def trend_table(code, year=None) -> pd.DataFrame:
+    """The direction over :data:`SPANS` years (see :func:`_trend_table`)."""
+    return _trend_table(_code(code), check_year(year))
+
+
+@memo.remembered
+def _trend_table(code: str, year: int) -> pd.DataFrame:
     """The direction over :data:`SPANS` years, one row per measure and span:
 
     - ``jobs`` (years; change as a count, ``change_pct`` its share of the start),
@@ -224,7 +262,6 @@ def trend_table(code, year=None) -> pd.DataFrame:
     held for both periods), n_class (members with both values). A span the data does not
     reach is left out. ``attrs`` as :func:`unemployment_vs_class`.
     """
-    code, year = _code(code), check_year(year)
     codes = class_codes(code, year)
     rows = []
 
@@ -249,11 +286,7 @@ def trend_table(code, year=None) -> pd.DataFrame:
     last = int(jobs.index.max())
     for span in SPANS:
         add("jobs", span, last - span, last, jobs, True, _finland_jobs())
-    with readset.rows("commuting", "code", codes):
-        commuting = data.commuting()
-    commuting = commuting[commuting["code"].isin(set(codes))]
-    share = (commuting["in_commuters"] / (commuting["local_workers"] + commuting["in_commuters"]))
-    share = commuting.assign(share=share).pivot(index="year", columns="code", values="share")
+    share = _shares_all()[codes]
     last_share = int(share.index.max())
     for span in SPANS:
         add("in_commuter_share", span, last_share - span, last_share, share, False, scale=100)
@@ -265,23 +298,16 @@ def trend_table(code, year=None) -> pd.DataFrame:
         for span in SPANS:
             add("unemployment_month", span, month_period(month_number(latest) - MONTHS * span),
                 latest, rates, False, finland)
-    years = complete_years()
-    if years:
-        annual = pd.DataFrame({y: _annual_of(rates, y) for y in years}).T
+    annual = _annual_all()[codes]
+    if len(annual):
+        last_year = int(annual.index.max())
         for span in SPANS:
-            add("unemployment_annual", span, years[-1] - span, years[-1], annual, False)
+            add("unemployment_annual", span, last_year - span, last_year, annual, False)
     out = pd.DataFrame(rows, columns=["measure", "span", "start_period", "end_period", "start",
                                       "end", "change", "change_pct", "class_change",
                                       "finland_change", "n_class"])
     out.attrs.update(_class_attrs(code, year), computed=ANNUAL)
     return out
-
-
-def _annual_of(wide: pd.DataFrame, year: int) -> pd.Series:
-    """Each column's mean of ``year``'s twelve months, NaN unless all twelve are held."""
-    months = [f"{year}M{m:02d}" for m in range(1, MONTHS + 1)]
-    block = wide.reindex(months)
-    return block.mean().where(block.notna().sum() == MONTHS)
 
 
 # ------------------------------------------------------------------ groups
@@ -298,12 +324,7 @@ def member_trends(codes, year=None) -> pd.DataFrame:
     out["jobs"] = jobs.loc[last].reindex(codes)
     for span in SPANS:
         out[f"jobs_change_{span}y"] = _change(jobs, last - span, last, True).reindex(codes)
-    with readset.rows("commuting", "code", codes):
-        commuting = data.commuting()
-    commuting = commuting[commuting["code"].isin(set(codes))]
-    share = commuting.assign(share=commuting["in_commuters"] / (
-        commuting["local_workers"] + commuting["in_commuters"])).pivot(
-        index="year", columns="code", values="share")
+    share = _shares_all()[codes]
     share_year = int(share.index.max())
     back = share_year - max(SPANS)
     out["share"] = share.loc[share_year].reindex(codes)
@@ -315,10 +336,11 @@ def member_trends(codes, year=None) -> pd.DataFrame:
         before = month_period(month_number(latest) - MONTHS * span) if latest else None
         out[f"rate_change_{span}y"] = (_change(rates, before, latest, False).reindex(codes)
                                        if latest else np.nan)
-    years = complete_years()
-    out["annual"] = _annual_of(rates, years[-1]).reindex(codes) if years else np.nan
+    annual = _annual_all()
+    annual_year = int(annual.index.max()) if len(annual) else None
+    out["annual"] = annual.loc[annual_year].reindex(codes) if annual_year else np.nan
     out.attrs.update(jobs_year=last, share_year=share_year, share_before_year=back,
-                     month=latest, annual_year=years[-1] if years else None, computed=ANNUAL)
+                     month=latest, annual_year=annual_year, computed=ANNUAL)
     return out
 
 
@@ -370,6 +392,6 @@ def class_jobs(year=None, bounds=sizeclass.MID_SIZE_BOUNDS, cities_only: bool = 
 
 
 __all__ = ["ANNUAL", "SPANS", "band", "class_codes", "class_jobs", "commuting_series",
-           "complete_years", "finland_unemployment", "group_trends", "in_commuter_share",
+           "complete_years", "finland_unemployment", "gap_months", "group_trends", "in_commuter_share",
            "jobs_series", "member_trends", "trend_table", "unemployment_annual",
            "unemployment_series", "unemployment_vs_class"]

@@ -201,6 +201,11 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in [
     Indicator("job_seekers", "12r5", "HAKIJALOPUSSA", "persons", 0),
 ]}
 
+# Statistics Finland's employment rate by area (työllisyysaste: the employed as a share of
+# the working-age population; employment statistics, table 115x, contents code
+# tyollisyysaste). Not in the snapshot: reports name it where a claim speaks of it.
+EMPLOYMENT_RATE_TABLE = "115x"
+
 # Statistics Finland's markers for a value that is not given (its "symbols" explanation).
 MISSING_MARKERS = {
     ".": "not applicable (logically impossible to give)",

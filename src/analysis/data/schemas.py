@@ -290,7 +290,8 @@ FOREIGN_KEYS = {
     "memberships": [("code", "municipalities", "code"),
                     ("partnership_id", "partnerships", "partnership_id"),
                     ("source_id", "sources", "source_id")],
-    "claims": [("source_id", "sources", "source_id")],
+    "claims": [("source_id", "sources", "source_id"),
+               ("subject", "partnerships", "partnership_id")],
 }
 
 

@@ -46,11 +46,13 @@ import analysis, analysis.data, analysis.present.report, analysis.present.style
 for _module in ("analysis.analyses.profiles", "analysis.analyses.sizeclass",
                 "analysis.analyses.claims", "analysis.analyses.network",
                 "analysis.analyses.peers", "analysis.analyses.params",
-                "analysis.present.figures.maps", "analysis.present.figures.sizeclass",
-                "analysis.present.figures.network", "analysis.present.figures.peers",
+                "analysis.analyses.trends", "analysis.present.figures.maps",
+                "analysis.present.figures.sizeclass", "analysis.present.figures.network",
+                "analysis.present.figures.peers", "analysis.present.figures.trends",
                 "analysis.present.text.city_profile", "analysis.present.text.partnership_profile",
                 "analysis.present.text.peers", "analysis.present.text.size_classes",
-                "analysis.present.text.network", "analysis.present.exports"):
+                "analysis.present.text.network", "analysis.present.text.trends",
+                "analysis.present.exports", "xlsxwriter"):
     __import__(_module)
 analysis.data.load(); analysis.data.boundaries()
 from analysis.render import worker as _render_worker

@@ -119,7 +119,7 @@ def build_snapshot(raw_dir: Path | None = None, output: Path | None = None,
     except pxweb.PxWebFormatError as exc:
         raise BuildError(str(exc)) from None
     sources, partnerships, memberships = build_partnerships(curated, names, log, sources_dir)
-    claims = build_claims(curated, sources, log)
+    claims = build_claims(curated, sources, log, partnerships)
     tables = {"municipalities": municipalities, "population": population, "jobs": jobs,
               "commuting": commuting, "unemployment": unemployment,
               "sources": sources, "partnerships": partnerships, "memberships": memberships,

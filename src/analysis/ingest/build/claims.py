@@ -17,7 +17,8 @@ COLUMNS = ["claim_id", "source_id", "kind", "bounds", "cities_only", "definition
 CLAIM_KEYS = ("claim_id", "source_id", "kind", "figures", "about_fi", "about_en")
 
 
-def build_claims(curated: Path, sources: pd.DataFrame, log: BuildLog) -> pd.DataFrame:
+def build_claims(curated: Path, sources: pd.DataFrame, log: BuildLog,
+                 partnerships: pd.DataFrame | None = None) -> pd.DataFrame:
     path = curated / CLAIMS_FILE
     if not path.exists():
         raise BuildError(f"{path}: curated claims file missing")
@@ -44,6 +45,13 @@ def build_claims(curated: Path, sources: pd.DataFrame, log: BuildLog) -> pd.Data
                              "[40000, 100000]")
         if not isinstance(item["figures"], dict) or not item["figures"]:
             raise BuildError(f"{where}: figures must map each quantity to what is claimed")
+        if item["kind"] == "trend":
+            known_subjects = set(partnerships["partnership_id"]) if partnerships is not None else set()
+            if item.get("subject") not in known_subjects:
+                raise BuildError(f"{where}: a trend claim needs a subject, the partnership it "
+                                 f"speaks of (known: {', '.join(sorted(known_subjects))})")
+            if not any(isinstance(f, dict) and f.get("trend") for f in item["figures"].values()):
+                raise BuildError(f"{where}: a trend claim needs a figure with the trend claimed")
         for quantity, figure in item["figures"].items():
             figure = figure if isinstance(figure, dict) else {"claimed": figure}
             claimed = figure.get("claimed")
