@@ -28,7 +28,6 @@ import pandas as pd
 
 from analysis import data
 from analysis.analyses import sizeclass
-from analysis.analyses.peers import class_peers
 from analysis.core.errors import ParameterError
 from analysis.core.text import format_years, month_number, month_period, months_between
 from analysis.data import memo, readset
@@ -189,8 +188,18 @@ def _jobs_wide(codes) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ against the size class
 @memo.remembered
+def _classes(year: int) -> pd.DataFrame:
+    """Every municipality's standard size class in ``year`` (once per process and year)."""
+    return sizeclass.classify(year, bounds=None, cities_only=False)
+
+
 def _class_members(code: str, year: int) -> pd.DataFrame:
-    return class_peers(code, year)
+    """``code``'s class in ``year``, itself included, largest first (as
+    :func:`analysis.analyses.peers.class_peers`, from the classification made once)."""
+    classes = _classes(year)
+    index = classes.loc[classes["code"] == code, "class_index"].iloc[0]
+    peers = classes[classes["class_index"] == index]
+    return peers.sort_values(["population", "code"], ascending=[False, True]).reset_index(drop=True)
 
 
 def class_codes(code, year=None) -> list[str]:

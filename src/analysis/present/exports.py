@@ -124,7 +124,7 @@ def write_xlsx(frame: pd.DataFrame, path: Path, sheet_name: str, lang: str = "fi
 
     out, styles = export_frame(frame, formatters)
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                           "strings_to_numbers": False})
+                                           "strings_to_numbers": False, "in_memory": True})
     try:
         sheet = book.add_worksheet(sheet_name[:31])  # Excel's limit
         sheet.freeze_panes(1, 0)

@@ -57,14 +57,10 @@ def _isolated(series: pd.Series) -> pd.Series:
 
 
 def _place(fig, subtitle: bool, left: float = 0.085, legend: bool = False, rows: int = 2) -> None:
-    """Margins set here for every figure of this module (title, subtitle, axis labels and a
-    two-line source line inside the figure): no tight-layout pass when it is built, no
-    tight bounding box when it is saved (:func:`analysis.present.style.fixed_layout`)."""
-    height = fig.get_figheight()
+    """Margins set here (title, subtitle, a legend of ``rows`` above the axes, axis labels
+    and a two-line source line inside the figure): :func:`analysis.present.style.fixed_margins`."""
     top = (0.62 if subtitle else 0.45) + (0.05 + 0.165 * rows if legend else 0)  # inches
-    fig.subplots_adjust(left=left, right=0.985, top=1 - top / height,
-                        bottom=0.68 / height)
-    style.fixed_layout(fig)
+    style.fixed_margins(fig, left=left, top=top)
 
 
 def _year_axis(ax, first: float, last: float) -> None:

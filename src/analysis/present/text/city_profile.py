@@ -85,10 +85,12 @@ def plot_population(prof: CityProfile, lang: str):
     ax.yaxis.set_major_formatter(thousands(lang))
     ax.legend(loc="best")
     years = [int(y) for y in prof.series.index]
+    subtitle = gap_note(years, lang)
+    style.fixed_margins(fig, left=0.125, top=0.62 if subtitle else 0.45)
     style.finish(fig, ax, title=t("city.fig.population", lang, name=prof.name(lang),
                                   first=years[0], last=years[-1]),
                  xlabel=t("axis.year", lang), ylabel=t("axis.population", lang),
-                 subtitle=gap_note(years, lang),
+                 subtitle=subtitle, layout=False,
                  source=source_line(lang, t("source.population_years", lang,
                                                   years=format_years(years))))
     return fig
@@ -114,11 +116,13 @@ def plot_distribution(prof: CityProfile, lang: str):
                 va="top", color=style.HIGHLIGHT, fontweight="bold")
     ax.xaxis.set_major_formatter(thousands(lang))
     style.minor_tick_marks(ax)
+    style.fixed_margins(fig, left=0.085, top=0.62, right=0.955)  # room for "1 000 000"
     style.finish(fig, ax, title=t("city.fig.distribution", lang, year=prof.year),
                  subtitle=t("city.fig.distribution_sub", lang,
                             size_class=_class_label(prof.row, lang)),
                  xlabel=t("axis.population_log", lang), ylabel=t("axis.municipalities", lang),
-                 source=source_line(lang, t("source.population", lang, year=prof.year)))
+                 source=source_line(lang, t("source.population", lang, year=prof.year)),
+                 layout=False)
     return fig
 
 
@@ -176,9 +180,10 @@ def plot_locator(prof: CityProfile, lang: str):
     if partners:
         legend[t("city.map.partners", lang)] = style.OKABE_ITO["sky_blue"]
     ax.legend(handles=maps.legend_patches(legend), loc="upper left", fontsize=7)
+    style.fixed_margins(fig, left=0.02, right=0.98, top=0.45, bottom=0.4)
     style.finish(fig, None, title=t("city.fig.map", lang, name=prof.name(lang)),
                  source=source_line(lang, t("source.boundaries", lang),
-                                          t("source.partnerships", lang)))
+                                          t("source.partnerships", lang)), layout=False)
     return fig
 
 

@@ -105,9 +105,11 @@ def plot_combined(part: PartnershipProfile, lang: str):
             marker="o", ms=2.5)
     ax.yaxis.set_major_formatter(thousands(lang))
     years = [int(y) for y in part.series.index]
+    subtitle = gap_note(years, lang)
+    style.fixed_margins(fig, left=0.14, top=0.62 if subtitle else 0.45)
     style.finish(fig, ax, title=t("partner.fig.combined", lang, n=part.totals["n"]),
                  xlabel=t("axis.year", lang), ylabel=t("axis.population", lang),
-                 subtitle=gap_note(years, lang),
+                 subtitle=subtitle, layout=False,
                  source=source_line(lang, t("source.population_years", lang,
                                                   years=format_years(years))))
     return fig
@@ -138,9 +140,10 @@ def plot_map(part: PartnershipProfile, lang: str):
         handles = ax.get_legend().legend_handles + [
             Patch(facecolor=colour, edgecolor="black", lw=1.2, label=t("partner.map.host", lang))]
         ax.legend(handles=handles, loc="upper left", fontsize=7)
+    style.fixed_margins(fig, left=0.02, right=0.98, top=0.45, bottom=0.4)
     style.finish(fig, None, title=t("partner.fig.map", lang, n=part.totals["n"]),
                  source=source_line(lang, t("source.boundaries", lang),
-                                          t("source.partnerships", lang)))
+                                          t("source.partnerships", lang)), layout=False)
     return fig
 
 
