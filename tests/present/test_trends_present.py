@@ -45,32 +45,29 @@ def test_trend_table_rows_and_units():
     assert "19 municipalities" in caption and "Computed here" in caption
 
 
-def _line(fig, label):
-    ax = fig.axes[0]
+def _line(ax, label):
     return next(line for line in ax.get_lines() if line.get_label() == label)
 
 
-def test_rate_figure_breaks_at_the_gap_and_carries_alt_text_and_numbers():
-    fig = view.city_rate_figure("Kajaani", None, "en")
+def test_city_figure_breaks_at_the_gap_and_carries_alt_text_and_numbers():
+    fig = view.city_figure("Kajaani", None, "en")
     frame = trends.unemployment_vs_class("Kajaani")
-    y = np.asarray(_line(fig, "Kajaani").get_ydata(), dtype=float)
+    jobs_ax, rate_ax = fig.axes
+    y = np.asarray(_line(rate_ax, "Kajaani").get_ydata(), dtype=float)
     gap = frame.index.get_loc("2025M02")
     assert np.isnan(y[gap]) and np.isnan(y[frame.index.get_loc("2026M05")])  # never joined
     assert not np.isnan(y[frame.index.get_loc("2025M01")])
-    assert "The data hold no figures for February 2025–May 2026" in fig._analysis_alt
-    assert "Kajaani: 14.7% in January 2007 and 12.2% in June 2026" in fig._analysis_alt
-    numbers = fig._analysis_data
-    assert list(numbers.columns[:3]) == ["period", "Kajaani", "class median"]
-    assert len(numbers) == 234 and numbers["Finland"].notna().sum() == 1
-
-
-def test_jobs_figure_numbers_are_the_two_parts():
-    fig = view.city_jobs_figure("Seinäjoki", "fi")
-    numbers = fig._analysis_data.set_index("Vuosi")
-    assert numbers.loc[2021, "Työpaikat"] == 32_683
-    assert (numbers["asuinkunnassaan työssäkäyvät"] + numbers["muualta pendelöivät"]
-            == numbers["Työpaikat"]).all()
-    assert "pendelöivien osuus 16,2" in fig._analysis_alt and "28,1" in fig._analysis_alt
+    alt = fig._analysis_alt
+    assert alt.startswith("Stacked area chart: jobs 1987–2021")
+    assert "The data hold no figures for February 2025–May 2026" in alt
+    assert "Kajaani: 14.7% in January 2007 and 12.2% in June 2026" in alt
+    numbers = fig._analysis_data.set_index("period")
+    assert numbers.loc["2021", "Jobs"] == 15_653  # the jobs panel's rows, then the months
+    assert (numbers.loc["1987":"2021", "working in their home municipality"]
+            + numbers.loc["1987":"2021", "in-commuters"] == numbers.loc["1987":"2021", "Jobs"]).all()
+    months = numbers.loc["2007M01":]
+    assert len(months) == 234 and months["Finland"].notna().sum() == 1
+    assert months.loc["2007M01", "Kajaani"] == 14.7
 
 
 def test_members_and_class_views():
@@ -82,6 +79,11 @@ def test_members_and_class_views():
     assert "409\u00a0242" in view.class_jobs_text(None, (40_000, 100_000), True, "fi")
     fig = view.class_jobs_figure(None, (40_000, 100_000), True, "en")
     assert fig._analysis_data.iloc[-1, 1] == 409_242
+    fig = view.members_figure("growth-cities", "fi")
+    assert "15 jäsenen mediaani" in fig._analysis_alt
+    numbers = fig._analysis_data.set_index("ajankohta")
+    assert numbers.loc["2026M06", "jäsenten mediaani"] == pytest.approx(12.2)
+    assert numbers.loc["2025M06"].drop("n").isna().all()  # the gap
 
 
 def test_the_second_claim_is_checked_with_what_was_published_then():

@@ -33,7 +33,7 @@ def test_a_profile_without_svg_has_every_other_file(tmp_path):
     folder = tmp_path / "figures" / "cities" / "utsjoki-890"
     names = {p.name for p in folder.iterdir()}
     assert not any(n.endswith(".svg") for n in names)
-    assert {"population.png", "unemployment_trend.png", "unemployment_trend_data.csv"} <= names
+    assert {"population.png", "trends.png", "trends_data.csv"} <= names
     page = (tmp_path / "cities" / "utsjoki-890.html").read_text(encoding="utf-8")
     assert "population.png" in page and "population.svg" not in page
     jobs = render.make_jobs("city_profile", {"city": "Utsjoki"}, ["fi"])  # svg: the default

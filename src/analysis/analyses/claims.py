@@ -19,6 +19,7 @@ import pandas as pd
 from analysis import data
 from analysis.analyses.sizeclass import members
 from analysis.core.errors import ParameterError
+from analysis.data import memo
 from analysis.data.checks import check_year
 
 CLAIM_QUANTITIES = ("count", "residents", "jobs")
@@ -280,6 +281,14 @@ def months_available_at(date: str) -> str:
 
 
 def trend_check(claim: Claim | None = None, span: int = 5) -> pd.DataFrame:
+    """A trend claim checked member by member (see :func:`_trend_check`); once per process
+    and data snapshot (a report states it three times: text, table, verdict)."""
+    claim = claim or load(trend_ids()[0])
+    return _trend_check(claim.claim_id, span)
+
+
+@memo.remembered
+def _trend_check(claim_id: str, span: int) -> pd.DataFrame:
     """A trend claim about a partnership's members (kind ``trend``), checked with what the
     data held at the claim's date, one row per member (index code):
 
@@ -298,10 +307,9 @@ def trend_check(claim: Claim | None = None, span: int = 5) -> pd.DataFrame:
     that holds the employment rate itself (not in the snapshot).
     """
     from analysis.analyses import trends
-    from analysis.analyses.peers import class_peers
     from analysis.data.catalogue import EMPLOYMENT_RATE_TABLE
 
-    claim = claim or load(trend_ids()[0])
+    claim = load(claim_id)
     if claim.kind != "trend" or not claim.subject:
         raise ParameterError(f"claim {claim.claim_id!r} is not a trend claim about a partnership")
     year = claim.year
@@ -316,7 +324,7 @@ def trend_check(claim: Claim | None = None, span: int = 5) -> pd.DataFrame:
     members = sorted(ms.loc[ms["partnership_id"] == claim.subject, "code"])
     rows = []
     for code in members:
-        peers = list(class_peers(code, year)["code"])
+        peers = trends.class_codes(code, year)
         jobs_change = jobs.loc[jobs_end, peers] / jobs.loc[jobs_end - span, peers] - 1
         rates = annual.loc[[rate_end - span, rate_end], peers]
         rate_change = rates.loc[rate_end] - rates.loc[rate_end - span]

@@ -127,6 +127,7 @@ def gap_months(frame: pd.DataFrame, column: str = "median") -> list[str]:
     return list(frame.index[frame[column].isna()])
 
 
+@memo.remembered
 def finland_unemployment() -> pd.Series:
     """Finland's rate per period where a source gives it (the whole-country rows of
     ``country_indicators.csv``; the history 2007M01–2025M01 has none)."""
@@ -193,6 +194,7 @@ def _classes(year: int) -> pd.DataFrame:
     return sizeclass.classify(year, bounds=None, cities_only=False)
 
 
+@memo.remembered
 def _class_members(code: str, year: int) -> pd.DataFrame:
     """``code``'s class in ``year``, itself included, largest first (as
     :func:`analysis.analyses.peers.class_peers`, from the classification made once)."""
@@ -225,8 +227,12 @@ def unemployment_vs_class(code, year=None) -> pd.DataFrame:
     municipality), the class's ``median``, ``low`` and ``high`` (its range) and ``n``, and
     ``finland`` where held. ``attrs``: code, year (the class's year), class_lo, class_hi,
     n_class."""
-    code, year = _code(code), check_year(year)
-    codes = class_codes(code, year)
+    return _unemployment_vs_class(_code(code), check_year(year))
+
+
+@memo.remembered
+def _unemployment_vs_class(code: str, year: int) -> pd.DataFrame:
+    codes = list(_class_members(code, year)["code"])
     wide = _unemployment_wide(codes)
     out = band(wide)
     out.insert(0, "value", wide[code])
@@ -271,7 +277,7 @@ def _trend_table(code: str, year: int) -> pd.DataFrame:
     held for both periods), n_class (members with both values). A span the data does not
     reach is left out. ``attrs`` as :func:`unemployment_vs_class`.
     """
-    codes = class_codes(code, year)
+    codes = list(_class_members(code, year)["code"])
     rows = []
 
     def add(measure, span, start, end, wide, relative, finland=None, scale=1.0):
@@ -373,14 +379,20 @@ def group_trends(codes) -> dict[str, pd.DataFrame]:
 
 def class_jobs(year=None, bounds=sizeclass.MID_SIZE_BOUNDS, cities_only: bool = True
                ) -> pd.DataFrame:
+    """A size class's jobs over every jobs year (see :func:`_class_jobs`; once per process,
+    data snapshot and class)."""
+    return _class_jobs(check_year(year), sizeclass.check_bounds(bounds),
+                       sizeclass.check_cities_only(cities_only))
+
+
+@memo.remembered
+def _class_jobs(year: int, bounds: tuple, cities_only: bool) -> pd.DataFrame:
     """The jobs of a size class over every jobs year: ``members`` (the municipalities in the
     class in ``year``, traced back), ``each_year`` (those in the class by that year's own
     population), ``n_each_year`` and ``finland`` (all municipalities); ``share`` columns are
     of Finland's jobs. ``attrs``: year, bounds, cities_only, codes (today's members)."""
     members = sizeclass.members(year, bounds, cities_only)
-    year = members.attrs["year"]
-    jobs = data.jobs()
-    wide = jobs.pivot(index="year", columns="code", values="jobs").sort_index()
+    wide = _jobs_all()
     years = [int(y) for y in wide.index]
     with readset.rows("population", "year", years):
         history = sizeclass.class_history(bounds, cities_only)

@@ -224,8 +224,7 @@ def views(sel: Selection, sort: str = "population", descending: bool = True) -> 
         "city_partnerships": (_styled(partnerships) if len(partnerships)
                               else Markdown(t("explore.city.none", sel.lang, name=name))),
         "city_trends": Markdown(trends_view.city_text(sel.city, sel.year, sel.lang)),
-        "city_jobs": image(trends_view.city_jobs_figure(sel.city, sel.lang)),
-        "city_unemployment": image(trends_view.city_rate_figure(sel.city, sel.year, sel.lang)),
+        "city_trends_figure": image(trends_view.city_figure(sel.city, sel.year, sel.lang)),
     }
 
 

@@ -1,8 +1,10 @@
 """Figures of where a place is heading: the unemployment rate every month against a group's
 median and range (a size class, a partnership's members) and Finland where held; jobs since
-1987 split into local workers and in-commuters; a group's jobs as an index; a size class's
-jobs over time. Each returns a finished figure with its alt text and the numbers it plots
-(:func:`analysis.present.style.finish`).
+1987 split into local workers and in-commuters; a size class's
+jobs over time. A place's jobs and unemployment rate are the two panels of one figure
+(:func:`two_panels`), a partnership's members' unemployment rate one panel
+(:func:`one_panel`); each figure is returned finished, with its alt text and the numbers
+it plots (:func:`analysis.present.style.finish`).
 
 Months are drawn at their place in the year (2007M01 at 2007.0, 2007M12 at 2007.92). A month
 no source holds is a gap: the lines break there, the gap is shaded and named, and a value
@@ -69,20 +71,30 @@ def _year_axis(ax, first: float, last: float) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v)}"))
 
 
-def rate_figure(frame: pd.DataFrame, name: str, lang: str, *, title: str, subtitle: str,
-                median_label: str, range_label: str, source: str):
-    """``frame``: per month (every month first to last, gaps NaN) ``median``, ``low``,
-    ``high``, ``finland`` and, for one municipality, ``value``."""
-    fig, ax = style.figure(height=3.7)
+def _pct_value(value, lang: str) -> str:
+    """A rate already in per cent: 9.5 -> '9,5 %' / '9.5%'."""
+    return fmt_pct(value / 100, lang) if pd.notna(value) else "–"
+
+
+def _legend_above(ax, handles, labels, ncol: int) -> None:
+    ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=ncol, fontsize=7,
+              borderaxespad=0.2)
+
+
+def draw_rate(ax, frame: pd.DataFrame, name: str, lang: str, *, median_label: str,
+              range_label: str) -> tuple[str, pd.DataFrame]:
+    """The unemployment rate on ``ax``: per month (every month first to last, gaps NaN) the
+    group's ``median`` and its range ``low``–``high``, ``finland`` where held and, for one
+    municipality, its ``value``. Returns the alt text and the numbers drawn."""
     x = month_x(frame.index)
     gaps = _runs(frame[["median"]].isna().all(axis=1))
-    handles = []
+    extra = []
     for start, end in gaps:
         ax.axvspan(month_number(start) / 12 - 1 / 24, month_number(end) / 12 + 1 / 24,
                    color=GAP_COLOR, lw=0, zorder=0)
     if gaps:
-        handles.append(Patch(facecolor=GAP_COLOR, edgecolor="#CCCCCC", lw=0.5,
-                             label=t("trends.legend.no_data", lang)))
+        extra.append(Patch(facecolor=GAP_COLOR, edgecolor="#CCCCCC", lw=0.5,
+                           label=t("trends.legend.no_data", lang)))
     ax.fill_between(x, frame["low"], frame["high"], color=style.CLASS_BAND, alpha=0.28, lw=0,
                     label=range_label)
     alone = _isolated(frame["median"])
@@ -104,9 +116,9 @@ def rate_figure(frame: pd.DataFrame, name: str, lang: str, *, title: str, subtit
                     .to_numpy(dtype=float))
     ax.set_ylim(0, top * 1.08)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_float(v, lang, 0)))
+    ax.set_ylabel(t("trends.axis.rate", lang))
     lines, labels = ax.get_legend_handles_labels()
-    ax.legend(lines + handles, labels + [h.get_label() for h in handles], loc="lower left",
-              bbox_to_anchor=(0, 1.0), ncol=3, fontsize=7, borderaxespad=0.2)
+    _legend_above(ax, lines + extra, labels + [h.get_label() for h in extra], ncol=3)
     periods = frame.index[frame["median"].notna()]
     first, last = period_label(periods[0], lang), period_label(periods[-1], lang)
     gap_text = (" " + t("trends.rate.gap", lang, months=months_text(gap_months(frame), lang))
@@ -122,34 +134,23 @@ def rate_figure(frame: pd.DataFrame, name: str, lang: str, *, title: str, subtit
                 n=int(frame["n"].max()), start=_pct_value(frame.at[periods[0], "median"], lang),
                 end=_pct_value(frame.at[periods[-1], "median"], lang), gap=gap_text)
     numbers = frame.reset_index().rename(columns={
-        "period": t("trends.data.period", lang), "value": name, "median": median_label,
-        "low": f"{range_label} (min)", "high": f"{range_label} (max)",
-        "n": "n", "finland": t("trends.legend.finland", lang)})
-    _place(fig, subtitle=True, left=0.07, legend=True)
-    style.finish(fig, ax, title=title, subtitle=subtitle, xlabel=t("axis.year", lang),
-                 ylabel=t("trends.axis.rate", lang), source=source, alt=alt, data=numbers,
-                 layout=False)
-    return fig
+        "value": name, "median": median_label, "low": f"{range_label} (min)",
+        "high": f"{range_label} (max)", "finland": t("trends.legend.finland", lang)})
+    return alt, numbers
 
 
-def _pct_value(value, lang: str) -> str:
-    """A rate already in per cent: 9.5 -> '9,5 %' / '9.5%'."""
-    return fmt_pct(value / 100, lang) if pd.notna(value) else "–"
-
-
-def jobs_figure(commuting: pd.DataFrame, name: str, lang: str, *, source: str):
-    """``commuting``: per year local_workers, in_commuters, in_commuter_share (years with
-    both parts)."""
+def draw_jobs(ax, commuting: pd.DataFrame, lang: str) -> tuple[str, pd.DataFrame]:
+    """Jobs on ``ax`` as two stacked areas, working in the home municipality and commuting
+    in, the in-commuters' share written at the first, the last and the years 5 and 10
+    before it. ``commuting``: per year local_workers, in_commuters, in_commuter_share."""
     frame = commuting.dropna(subset=["local_workers", "in_commuters"])
-    fig, ax = style.figure(height=3.5)
     years = frame.index.to_numpy(dtype=float)
     local_label, in_label = t("trends.legend.local", lang), t("trends.legend.in_commuters", lang)
     ax.stackplot(years, frame["local_workers"], frame["in_commuters"],
                  colors=[LOCAL_COLOR, IN_COLOR], alpha=0.85, lw=0, labels=[local_label, in_label])
     total = frame["local_workers"] + frame["in_commuters"]
     first, last = int(frame.index.min()), int(frame.index.max())
-    marked = sorted({first, last - 10, last - 5, last} & set(frame.index))
-    for year in marked:
+    for year in sorted({first, last - 10, last - 5, last} & set(frame.index)):
         align = "left" if year == first else "right" if year == last else "center"
         ax.annotate(fmt_pct(frame.at[year, "in_commuter_share"], lang, 0),
                     (year, total[year]), xytext=(0, 3), textcoords="offset points",
@@ -159,47 +160,65 @@ def jobs_figure(commuting: pd.DataFrame, name: str, lang: str, *, source: str):
     ax.set_ylim(0, total.max() * 1.15)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=10))
     ax.yaxis.set_major_formatter(thousands(lang))
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, fontsize=7, borderaxespad=0.2)
+    ax.set_ylabel(t("trends.axis.jobs", lang))
+    _legend_above(ax, *ax.get_legend_handles_labels(), ncol=2)
     alt = t("trends.alt.jobs", lang, first=first, last=last, start=fmt_int(total[first], lang),
             end=fmt_int(total[last], lang),
             share_start=fmt_pct(frame.at[first, "in_commuter_share"], lang),
             share_end=fmt_pct(frame.at[last, "in_commuter_share"], lang))
-    numbers = pd.DataFrame({t("axis.year", lang): frame.index, local_label: frame["local_workers"],
+    numbers = pd.DataFrame({"period": frame.index.astype(str), local_label: frame["local_workers"],
                             in_label: frame["in_commuters"],
                             t("trends.measure.jobs", lang): total,
                             t("trends.measure.in_commuter_share", lang):
                                 (100 * frame["in_commuter_share"]).round(2)})
-    _place(fig, subtitle=True, left=0.125, legend=True, rows=1)
-    style.finish(fig, ax, title=t("trends.fig.jobs", lang, name=name, first=first, last=last),
-                 subtitle=t("trends.fig.jobs_sub", lang), xlabel=t("axis.year", lang),
-                 ylabel=t("trends.axis.jobs", lang), source=source, alt=alt, data=numbers,
+    return alt, numbers
+
+
+# Two panels, one above the other, placed in inches: (top, panel title + legend above the
+# axes, the axes, the room below them) for each, then the source line.
+PANEL_HEIGHT = 1.95
+TITLE_IN = 0.45
+
+
+def two_panels(lang: str, *, title: str, source: str, top: tuple, bottom: tuple):
+    """A figure of two panels: ``top`` and ``bottom`` are (panel title, legend rows, draw)
+    where ``draw(ax)`` draws a panel and returns (alt text, numbers). One drawing, one
+    source line, one alt text and one table of numbers (the panels' rows one after the
+    other, keyed by ``period``) instead of two figures: a figure's fixed cost is paid once."""
+    above = [0.22 + 0.165 * rows for _title, rows, _draw in (top, bottom)]
+    below = (0.28, 0.86)  # tick labels; tick labels, axis label and a 3-line source line
+    height = TITLE_IN + above[0] + PANEL_HEIGHT + below[0] + above[1] + PANEL_HEIGHT + below[1]
+    fig, axes = style.figure(height=height, nrows=2)
+    left, right = 0.125, 0.985
+    y = height - TITLE_IN
+    alts, tables = [], []
+    for ax, (panel_title, rows, draw), room_above, room_below in zip(axes, (top, bottom), above,
+                                                                     below):
+        y -= room_above + PANEL_HEIGHT
+        ax.set_position([left, y / height, right - left, PANEL_HEIGHT / height])
+        # from the figure's left edge (as the figure's title), above the panel's legend
+        ax.set_title(panel_title, loc="left", fontsize=9, fontweight="normal",
+                     pad=6 + 11.9 * rows, x=-(left - 0.012) / (right - left))
+        y -= room_below
+        alt, numbers = draw(ax)
+        alts.append(alt)
+        tables.append(numbers)
+    axes[1].set_xlabel(t("axis.year", lang))
+    style.fixed_layout(fig)
+    numbers = pd.concat(tables, ignore_index=True).rename(
+        columns={"period": t("trends.data.period", lang)})
+    style.finish(fig, None, title=title, source=source, alt=" ".join(alts), data=numbers,
                  layout=False)
     return fig
 
 
-def index_figure(frame: pd.DataFrame, name: str, lang: str, *, source: str):
-    """``frame``: per year ``members_index`` and ``finland_index`` (first year = 100)."""
-    fig, ax = style.figure(height=3.2)
-    first, last = int(frame.index.min()), int(frame.index.max())
-    members = t("trends.legend.members", lang)
-    ax.plot(frame.index, frame["members_index"], color=RATE_COLOR, lw=1.8, label=members)
-    ax.plot(frame.index, frame["finland_index"], color=style.OKABE_ITO["black"], lw=1.1, ls="--",
-            label=t("trends.legend.finland", lang))
-    ax.axhline(100, color="#999999", lw=0.6)
-    ax.set_xlim(first - 0.5, last + 0.5)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=10))
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, fontsize=7, borderaxespad=0.2)
-    alt = t("trends.alt.index", lang, name=name, first=first, last=last,
-            end=fmt_float(frame.at[last, "members_index"], lang, 1),
-            finland_end=fmt_float(frame.at[last, "finland_index"], lang, 1))
-    numbers = pd.DataFrame({t("axis.year", lang): frame.index, members: frame["members"],
-                            t("trends.legend.finland", lang): frame["finland"],
-                            f"{members} ({first} = 100)": frame["members_index"].round(2),
-                            f"{t('trends.legend.finland', lang)} ({first} = 100)":
-                                frame["finland_index"].round(2)})
-    _place(fig, subtitle=False, left=0.08, legend=True, rows=1)
-    style.finish(fig, ax, title=t("trends.fig.group_jobs", lang, name=name, first=first),
-                 xlabel=t("axis.year", lang), ylabel=t("trends.axis.index", lang, first=first),
+def one_panel(lang: str, *, title: str, subtitle: str, source: str, rows: int, draw):
+    """A figure of one panel: ``draw(ax)`` draws it and returns (alt text, numbers)."""
+    fig, ax = style.figure(height=3.7)
+    alt, numbers = draw(ax)
+    _place(fig, subtitle=True, left=0.07, legend=True, rows=rows)
+    numbers = numbers.rename(columns={"period": t("trends.data.period", lang)})
+    style.finish(fig, ax, title=title, subtitle=subtitle, xlabel=t("axis.year", lang),
                  source=source, alt=alt, data=numbers, layout=False)
     return fig
 

@@ -89,8 +89,13 @@ def plot_members(part: PartnershipProfile, lang: str):
 
     ax.legend(handles=legend_patches({labels[i]: colours[i] for i in reversed(shown)}),
               title=t("col.size_class", lang), loc="lower right")
+    # Room for the longest name on the left (8-point tick labels), then fixed margins: no
+    # tight layout, no tight box.
+    longest = max(len(str(name)) for name in m[f"name_{lang}"])
+    left = (0.2 + longest * 8 * style.AVERAGE_CHAR_EM / 72) / fig.get_figwidth()
+    style.fixed_margins(fig, left=left, top=0.45, bottom=0.75, right=0.96)
     style.finish(fig, ax, title=t("partner.fig.members", lang, year=part.year),
-                 xlabel=t("axis.population", lang),
+                 xlabel=t("axis.population", lang), layout=False,
                  source=source_line(lang, t("source.population", lang, year=part.year),
                                           t("source.partnerships", lang)))
     return fig

@@ -3,7 +3,7 @@
 size class and Finland), the partnership profile (the members' trends) and the size-class
 report (the class's jobs over time), and for the explorer.
 
-    city_text("Pori", 2025, "en"); city_rate_figure("Pori", 2025, "en")
+    city_text("Pori", 2025, "en"); city_figure("Pori", 2025, "en")
     members_text("growth-cities", "fi"); class_jobs_text(2025, (40000, 100000), True, "fi")
 
 Every number is computed by the analyses; every word comes from ``translations/trends.yaml``.
@@ -19,7 +19,7 @@ from analysis.analyses import trends
 from analysis.core.text import format_months, format_years
 from analysis.data import catalogue
 from analysis.data.checks import check_municipality, check_partnership
-from analysis.data.names import name_column, partnership_name
+from analysis.data.names import display_name, name_column, partnership_name
 from analysis.present.i18n import (
     bounds_label,
     class_label,
@@ -60,7 +60,7 @@ def _direction(change, lang: str, counts: bool = False) -> str:
 
 
 def _name(code: str, lang: str) -> str:
-    return str(data.municipalities().set_index("code").at[code, name_column(lang)])
+    return display_name(code, lang)
 
 
 def _size_class(attrs: dict, lang: str) -> str:
@@ -72,16 +72,6 @@ def notes(lang: str) -> str:
     return "\n\n".join([t("trends.jobs_note", lang, table=JOBS_TABLE),
                         t("trends.rate_note", lang, table=RATE_TABLE),
                         t("trends.annual_note", lang)])
-
-
-def rate_source(lang: str, frame: pd.DataFrame | None = None) -> str:
-    """The unemployment figures' source line: the months the data hold."""
-    from analysis.present import style  # matplotlib: imported only when drawing
-
-    periods = (data.unemployment()["period"].unique() if frame is None
-               else frame.index[frame["median"].notna()])
-    return style.source_text(lang, t("trends.source.rate", lang, table=RATE_TABLE,
-                                     months=format_months(periods)))
 
 
 def jobs_source(lang: str, years) -> str:
@@ -108,7 +98,7 @@ def city_text(city, year, lang: str) -> str:
     last = int(commuting["in_commuter_share"].last_valid_index())
     back = last - max(trends.SPANS)
     shares = trends.in_commuter_share(last)
-    peers = trends.class_codes(code, year)
+    peers = trends.class_codes(code, attrs["year"])
     jobs = [t("trends.jobs.latest", lang, year=last, jobs=fmt_int(commuting.at[last, "jobs"], lang),
               share=fmt_pct(commuting.at[last, "in_commuter_share"], lang), before_year=back,
               share_before=fmt_pct(commuting["in_commuter_share"].get(back), lang),
@@ -207,29 +197,40 @@ def _period(period: str, lang: str) -> str:
     return period_label(period, lang) if "M" in str(period) else str(period)
 
 
-def city_rate_figure(city, year, lang: str):
-    from analysis.present.figures.trends import rate_figure
+def city_figure(city, year, lang: str):
+    """Jobs since the first year held, in two parts, above the unemployment rate every
+    month against the size class's median and range and Finland: one figure."""
+    from functools import partial
+
+    from analysis.present.figures.trends import draw_jobs, draw_rate, two_panels
 
     code = check_municipality(city).code
     name = _name(code, lang)
-    frame = trends.unemployment_vs_class(code, year)
-    years = sorted({int(p[:4]) for p in frame.index})
-    return rate_figure(frame, name, lang,
-                       title=t("trends.fig.rate", lang, name=name, first=years[0], last=years[-1]),
-                       subtitle=t("trends.fig.rate_sub", lang, n=frame.attrs["n_class"],
-                                  size_class=_size_class(frame.attrs, lang)),
-                       median_label=t("trends.legend.median", lang),
-                       range_label=t("trends.legend.range", lang),
-                       source=rate_source(lang, frame))
-
-
-def city_jobs_figure(city, lang: str):
-    from analysis.present.figures.trends import jobs_figure
-
-    code = check_municipality(city).code
     commuting = trends.commuting_series(code)
-    return jobs_figure(commuting, _name(code, lang), lang,
-                       source=jobs_source(lang, commuting.dropna().index))
+    rates = trends.unemployment_vs_class(code, year)
+    jobs_years = [int(y) for y in commuting.dropna().index]
+    rate_years = sorted({int(p[:4]) for p in rates.index})
+    return two_panels(
+        lang, title=t("trends.fig.city", lang, name=name),
+        source=_sources(lang, jobs_years, rates),
+        top=(t("trends.panel.jobs", lang, first=jobs_years[0], last=jobs_years[-1]), 1,
+             partial(draw_jobs, commuting=commuting, lang=lang)),
+        bottom=(t("trends.panel.rate", lang, first=rate_years[0], last=rate_years[-1],
+                  size_class=_size_class(rates.attrs, lang), n=rates.attrs["n_class"]), 2,
+                partial(draw_rate, frame=rates, name=name, lang=lang,
+                        median_label=t("trends.legend.median", lang),
+                        range_label=t("trends.legend.range", lang))))
+
+
+def _sources(lang: str, years, rates: pd.DataFrame) -> str:
+    """One source line for the jobs (its years) and the unemployment rate (its months)."""
+    from analysis.present import style  # matplotlib: imported only when drawing
+
+    months = rates.index[rates["median"].notna()]
+    return style.source_text(lang, t("trends.source.jobs", lang, table=JOBS_TABLE,
+                                     years=format_years(years)),
+                             t("trends.source.rate", lang, table=RATE_TABLE,
+                               months=format_months(months)))
 
 
 # ------------------------------------------------------------------ a partnership's members
@@ -294,30 +295,32 @@ def members_table(partnership, lang: str):
     return frame, formatters, caption
 
 
-def members_rate_figure(partnership, lang: str):
-    from analysis.present.figures.trends import rate_figure
+def members_figure(partnership, lang: str):
+    """The members' unemployment rate every month: their median and range, and Finland's
+    where held (their jobs are in :func:`members_text` and :func:`members_table`)."""
+    from functools import partial
+
+    from analysis.present.figures.trends import draw_rate, one_panel
 
     pid = check_partnership(partnership)
     codes = _members(pid)
-    frame = trends.group_trends(codes)["unemployment"]
+    rates = trends.group_trends(codes)["unemployment"]
     name = partnership_name(pid, lang)
-    years = sorted({int(p[:4]) for p in frame.index})
-    return rate_figure(frame, name, lang,
-                       title=t("trends.fig.group_rate", lang, name=name, first=years[0],
-                               last=years[-1]),
-                       subtitle=t("trends.fig.group_rate_sub", lang, n=len(codes)),
-                       median_label=t("trends.legend.members_median", lang),
-                       range_label=t("trends.legend.members_range", lang),
-                       source=rate_source(lang, frame))
+    years = sorted({int(p[:4]) for p in rates.index})
+    return one_panel(
+        lang, title=t("trends.fig.group", lang, name=name, first=years[0], last=years[-1]),
+        subtitle=t("trends.fig.group_sub", lang, n=len(codes)),
+        source=_rate_source(lang, rates), rows=2,
+        draw=partial(draw_rate, frame=rates, name=name, lang=lang,
+                     median_label=t("trends.legend.members_median", lang),
+                     range_label=t("trends.legend.members_range", lang)))
 
 
-def members_jobs_figure(partnership, lang: str):
-    from analysis.present.figures.trends import index_figure
+def _rate_source(lang: str, rates: pd.DataFrame) -> str:
+    from analysis.present import style  # matplotlib: imported only when drawing
 
-    pid = check_partnership(partnership)
-    frame = trends.group_trends(_members(pid))["jobs"]
-    return index_figure(frame, partnership_name(pid, lang), lang,
-                        source=jobs_source(lang, frame.index))
+    return style.source_text(lang, t("trends.source.rate", lang, table=RATE_TABLE,
+                                     months=format_months(rates.index[rates["median"].notna()])))
 
 
 # ------------------------------------------------------------------ a size class
