@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 WARM = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "networkx", "geopandas",
-        "analysis", "analysis.data")
+        "analysis", "analysis.data", "xlsxwriter")
 # The render worker's warm-up imports, in the package's layout of today and of before the
 # layers became folders (so that `benchmarks/render.py --compare OLD` measures both).
 WARM_ANALYSIS = {
@@ -28,7 +28,9 @@ WARM_ANALYSIS = {
                "analysis.analyses.network", "analysis.present.figures.sizeclass",
                "analysis.present.figures.network", "analysis.analyses.peers",
                "analysis.present.figures.peers", "analysis.analyses.indicators",
-               "analysis.present.figures.indicators"),
+               "analysis.present.figures.indicators",
+               "analysis.analyses.trends", "analysis.present.figures.trends",
+               "analysis.present.text.trends"),
     "flat": ("analysis.report", "analysis.style", "analysis.plots.maps", "analysis.profiles",
              "analysis.sizeclass", "analysis.network", "analysis.plots.sizeclass",
              "analysis.plots.network", "analysis.peers", "analysis.plots.peers"),
@@ -45,7 +47,8 @@ def _module(layers: str, flat: str):
 
 
 def warm_up() -> None:
-    """What a render worker's kernel does once: imports and data loads."""
+    """What a render worker's kernel does once: imports and data loads. A module the code
+    being measured does not have (an older revision's, with --compare) is skipped."""
     os.environ["MPLBACKEND"] = "Agg"
     import importlib
 
@@ -142,9 +145,12 @@ def main() -> None:
 
             cProfile.runctx("run(jobs, Path(tmp))", globals(), locals(), args.profile)
             return
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         seconds = run(jobs, Path(tmp))
-        print(f"{len(jobs)} {seconds:.3f} {time.perf_counter() - started:.3f}", flush=True)
+        # reports, seconds in their code, wall seconds, CPU seconds of this process (the
+        # last is what to compare on a machine shared with other work)
+        print(f"{len(jobs)} {seconds:.3f} {time.perf_counter() - started:.3f} "
+              f"{time.process_time() - cpu:.3f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,9 @@
     its descendants, sampled every 0.2 s from /proc).
 
 With ``--compare REV``, (b) and (f) are also measured for the code of git revision ``REV``
-(``git archive`` into a temporary folder, put first on PYTHONPATH), in the same run, for a
-before/after on the same machine at the same time. ``--compare-path DIR`` puts DIR before
+(``git archive`` of its src/, notebooks/ and data/ into a temporary folder, put first on
+PYTHONPATH; ``--compare-current-data`` runs it on today's data instead), in the same run,
+for a before/after on the same machine at the same time. ``--compare-path DIR`` puts DIR before
 that code on its PYTHONPATH: libraries as they were before (e.g. ``pip install --target DIR
 matplotlib==3.11.2`` for a change that pins a library), so the "before" is the old code on
 its old libraries.
@@ -148,18 +149,21 @@ def floor(n_procs: int, env: dict | None = None, cwd: Path | None = None) -> tup
     return n, time.perf_counter() - started
 
 
-def _old_tree(rev: str, tmp: Path, libraries: str = "") -> dict:
+def _old_tree(rev: str, tmp: Path, libraries: str = "", own_data: bool = True) -> dict:
     """The environment that runs the code of ``rev``: its src/ and notebooks/ from git
-    archive, first on PYTHONPATH (after ``libraries``, if given); the data is the current
-    one."""
+    archive, first on PYTHONPATH (after ``libraries``, if given), and its own data/ (the
+    code of a revision reads the tables of its time; ``own_data=False``: the current data)."""
     root = tmp / "old"
     root.mkdir()
-    archive = subprocess.run(["git", "archive", rev, "src", "notebooks"], cwd=paths.PROJECT_ROOT,
+    parts = ["src", "notebooks"] + (["data"] if own_data else [])
+    archive = subprocess.run(["git", "archive", rev, *parts], cwd=paths.PROJECT_ROOT,
                              capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
-    (root / "data").symlink_to(paths.DATA_DIR)
+    if not own_data:
+        (root / "data").symlink_to(paths.DATA_DIR)
     path = os.pathsep.join(p for p in (libraries, str(root / "src")) if p)
-    return {**os.environ, "PYTHONPATH": path, "ANALYSIS_PROJECT_ROOT": str(root)}
+    return {**os.environ, "PYTHONPATH": path, "ANALYSIS_PROJECT_ROOT": str(root),
+            "ANALYSIS_DATA_DIR": str(root / "data")}
 
 
 def main() -> None:
@@ -175,6 +179,9 @@ def main() -> None:
                         help="also measure (b) and (f) for the code of git revision REV")
     parser.add_argument("--compare-path", metavar="DIR", default="",
                         help="with --compare: libraries for the old code, first on its PYTHONPATH")
+    parser.add_argument("--compare-current-data", action="store_true",
+                        help="with --compare: run the old code on the current data (default: "
+                        "on the data of its own revision)")
     args = parser.parse_args()
 
     jobs = render.default_jobs()
@@ -193,7 +200,8 @@ def main() -> None:
 
         out = tmp / "reports"
         cmd = [str(BIN / "analysis"), "render", "--output", str(out), *jobs_arg]
-        old_env = _old_tree(args.compare, tmp, args.compare_path) if args.compare else None
+        old_env = (_old_tree(args.compare, tmp, args.compare_path, not args.compare_current_data)
+                   if args.compare else None)
         if old_env:
             print(f"(b) analysis render --force, {len(jobs)} reports, code of {args.compare}", flush=True)
             b_old, _ = _run([str(BIN / "analysis"), "render", "--output", str(tmp / "old-reports"),

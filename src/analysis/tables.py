@@ -101,17 +101,58 @@ def population(years=None, codes=None) -> pd.DataFrame:
     return _with_names(frame[["code", "year", "population"]])
 
 
-def jobs() -> pd.DataFrame:
-    """Jobs located in each municipality: code, names fi/sv/en, year, jobs.
+def _select(frame: pd.DataFrame, table: str, years, codes, columns: list[str]) -> pd.DataFrame:
+    wanted_years, wanted_codes = _years(years, table), _codes(codes)
+    if wanted_years is not None:
+        frame = frame[frame["year"].isin(wanted_years)]
+    if wanted_codes is not None:
+        frame = frame[frame["code"].isin(wanted_codes)]
+    keys = ["code", "period"] if "period" in columns else ["code", "year"]
+    return _with_names(frame.sort_values(keys).reset_index(drop=True)[columns])
 
-    >>> table = jobs()
+
+def jobs(years=None, codes=None) -> pd.DataFrame:
+    """Jobs located in each municipality (the employed who work there, by workplace):
+    code, names fi/sv/en, year, jobs. ``years`` and ``codes`` as in :func:`population`.
+
+    >>> table = jobs(years="latest")
     >>> table.columns.tolist()
     ['code', 'name_fi', 'name_sv', 'name_en', 'year', 'jobs']
     >>> bool((table["jobs"] > 0).all()) and table["code"].is_unique
     True
+    >>> int(jobs(codes="Seinäjoki")["year"].min())
+    1987
     """
-    frame = data.jobs().sort_values(["code", "year"]).reset_index(drop=True)
-    return _with_names(frame[["code", "year", "jobs"]])
+    return _select(data.jobs(), "jobs", years, codes, ["code", "year", "jobs"])
+
+
+def commuting(years=None, codes=None) -> pd.DataFrame:
+    """The jobs in two parts: code, names, year, local_workers (working in their home
+    municipality), in_commuters (commuting in), and in_commuter_share (in_commuters /
+    jobs, 0..1): how far the municipality is a centre its area commutes into.
+
+    >>> row = commuting(years=2021, codes="Seinäjoki").iloc[0]
+    >>> int(row["local_workers"] + row["in_commuters"]), round(float(row["in_commuter_share"]), 3)
+    (32683, 0.281)
+    """
+    frame = data.commuting()
+    frame["in_commuter_share"] = frame["in_commuters"] / (frame["local_workers"]
+                                                          + frame["in_commuters"])
+    return _select(frame, "commuting", years, codes,
+                   ["code", "year", "local_workers", "in_commuters", "in_commuter_share"])
+
+
+def unemployment(years=None, codes=None) -> pd.DataFrame:
+    """The unemployment rate at the end of each month held: code, names, period
+    (``2007M01``), year, month, value (%), missing_reason (why a value is empty). Months no
+    source holds are not rows (a gap stays a gap).
+
+    >>> rate = unemployment(years=2024, codes="Kajaani")
+    >>> len(rate), rate["period"].iloc[0]
+    (12, '2024M01')
+    """
+    return _select(data.unemployment(), "unemployment", years, codes,
+                   ["code", "period", "year", "month", "value", "missing_reason"])
 
 
 def indicators(indicator=None) -> pd.DataFrame:

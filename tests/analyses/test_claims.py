@@ -21,7 +21,8 @@ def test_the_claim_is_curated_data_not_code():
     assert (claim.count, claim.residents, claim.jobs) == (16, 1_100_000, 500_000)
     assert claim.bounds == (40_000, 100_000) and claim.cities_only
     assert claim.approximate == ("residents", "jobs")
-    with pytest.raises(ParameterError, match="unknown claim 'nope'; claims: growth-cities-size"):
+    with pytest.raises(ParameterError, match="unknown claim 'nope'; claims: growth-cities-size, "
+                                             "growth-cities-employment"):
         claims.load("nope")
 
 
@@ -41,7 +42,8 @@ def test_a_new_claim_is_a_data_change(tmp_path, monkeypatch):
                                                     encoding="utf-8")
     build_snapshot(output=folder, sources_dir=tmp_path / "none")
     monkeypatch.setenv("ANALYSIS_DATA_DIR", str(folder))
-    assert claims.claim_ids() == ["growth-cities-size", "small-towns"]
+    assert claims.claim_ids() == ["growth-cities-size", "growth-cities-employment", "small-towns"]
+    assert claims.claim_ids("class_totals") == ["growth-cities-size", "small-towns"]
     check = claims.claim_check(claims.load("small-towns"), year=2024)
     assert check["definition"].unique().tolist() == ["municipalities"]
     assert check.set_index("quantity").at["count", "computed"] == 43  # the standard class 10 000–20 000
@@ -62,7 +64,7 @@ def test_growth_cities_claim_check():
     assert table.loc[("cities", "count"), ["computed", "confirmed"]].tolist() == [16, True]
     assert table.loc[("cities", "residents"), ["computed", "confirmed"]].tolist() == [969_692, False]
     assert table.loc[("cities", "jobs"), ["computed", "confirmed", "data_year"]].tolist() == [
-        395_200, False, 2020]
+        409_242, False, 2021]  # 115p's 2021, the latest jobs year published by 2023-10
     assert table.loc[("municipalities", "residents"), ["computed", "confirmed"]].tolist() == [
         1_095_256, True]
     assert table.loc[("municipalities", "count"), "computed"] == 19
@@ -88,17 +90,22 @@ def test_claim_year_follows_from_the_source_date():
     assert claims.load("growth-cities-size").source_date == "2023-10"
     assert claims.load("growth-cities-size").year == 2022
     assert claims.year_available_at("2024-03") == 2022 and claims.year_available_at("2024-05") == 2023
+    # Jobs: 115p's 2021 edition (local workers to 2021) was updated 2023-02-16; its 2022
+    # edition holds in-commuters only for 2022, so jobs end in 2021 whatever the date.
+    assert claims.jobs_year_available_at("2023-10") == 2021
+    assert claims.jobs_year_available_at("2024-06") == 2021
+    assert claims.jobs_year_available_at("2023-10", population_year=2015) == 2015
 
 
 def test_claim_texts_state_what_is_confirmed():
     check = claims.claim_check()
     fi = view.claim_verdict_text(check, lang="fi")
     assert "**Lukumäärä: vahvistuu.**" in fi and "**Asukkaat: ei vahvistu.**" in fi
-    assert "**Työpaikat: ei vahvistu.**" in fi and f"395{NBSP}200 (vuosi 2020)" in fi
+    assert "**Työpaikat: ei vahvistu.**" in fi and f"409{NBSP}242 (vuosi 2021)" in fi
     en = view.closing_text(check, None, MID_SIZE_BOUNDS, True, lang="en")
     assert "969,692 residents (claimed about 1,100,000: not confirmed)" in en
     assert "16 cities (claimed 16: confirmed)" in en and "No definition reproduces: jobs" in en
     frame, _ = view.claim_report_table(check, lang="en")
-    assert "2020 (only year with jobs data)" in set(frame["Data year"])
+    assert "2021 (latest then published)" in set(frame["Data year"])
 
 

@@ -1,7 +1,7 @@
 """Size classes: bounds, classification, history, partnerships, figures.
 
 The expected cities and totals were checked against the snapshot's population table
-(Statistics Finland, 31 Dec, 2025 division) and jobs table (2020)."""
+(Statistics Finland, 31 Dec, 2025 division) and jobs table (115p, latest year 2021)."""
 
 import matplotlib
 
@@ -145,7 +145,7 @@ def test_size_class_parameters():
 def test_member_table_changes_jobs_and_partnerships():
     frame = sc.member_table(2022).set_index("name_fi")
     assert frame.at["Pori", "change_5y"] == 83205 - sc.population_wide().at["609", 2017]
-    assert frame["jobs"].sum() == 395_200 and (frame["jobs_year"] == 2020).all()
+    assert frame["jobs"].sum() == 409_242 and (frame["jobs_year"] == 2021).all()
     assert frame.at["Järvenpää", "partnerships"] == []
     assert frame.at["Joensuu", "partnerships"] == ["growth-cities", "joensuu-lappeenranta-imatra"]
     # ten years before the first year held is not in the data: missing, not zero

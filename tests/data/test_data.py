@@ -33,8 +33,8 @@ def test_mantyharju_holds_pertunmaa_before_merger(snap):
     # Reference file figures for 2022: Mäntyharju 5 564 + Pertunmaa 1 600.
     assert pop[("507", 2022)] == 5564 + 1600
     assert "588" not in set(snap.population["code"])
-    jobs = snap.jobs.set_index("code")["jobs"]
-    assert jobs["507"] == 1849 + 535
+    jobs = snap.jobs[snap.jobs["year"] == 2020].set_index("code")["jobs"]
+    assert jobs["507"] == 1849 + 535  # the key figures' count, equal to 115p's sum
     area = snap.municipalities.set_index("code")["land_area_km2"]
     assert area["507"] == pytest.approx(981.21 + 374.43)
 
@@ -112,9 +112,9 @@ def test_datapackage_lists_every_table_with_provenance():
 
     package = load_datapackage()
     names = {r["name"] for r in package["resources"]}
-    assert names == {"municipalities", "population", "jobs", "sources", "partnerships",
-                     "memberships", "boundaries", "indicators", "country_indicators", "mergers",
-                     "claims"}
+    assert names == {"municipalities", "population", "jobs", "commuting", "unemployment",
+                     "sources", "partnerships", "memberships", "boundaries", "indicators",
+                     "country_indicators", "mergers", "claims"}
     assert package["municipal_division"] == 2025
     for res in package["resources"]:
         assert res["licenses"][0]["name"] == "CC-BY-4.0"

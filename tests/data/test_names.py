@@ -55,3 +55,15 @@ def test_one_name_per_partnership_in_every_report():
             assert plots._partnership_name(pid, lang) == name
     assert partnership_name("mid-sized-growth-cities", "fi") == "Keskisuuret kasvukaupungit"
     assert network.short_name("c6", "en", very_short=True) == "C6"
+
+
+def test_a_source_label_matches_the_code_it_means():
+    from analysis.data import names
+    from analysis.data.names import UnknownMunicipalityError
+
+    index = names.index()
+    assert index.match("Maarianhamina - Mariehamn") == "478"  # PX-Web's bilingual label
+    assert index.match("Pertunmaa") == "588"  # the former code: the build sums it and says so
+    assert index.match("Seinäjoki") == "743"
+    with pytest.raises(UnknownMunicipalityError, match="Pori - Vaasa"):
+        index.match("Pori - Vaasa")  # two different municipalities

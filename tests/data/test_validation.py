@@ -31,7 +31,7 @@ def test_duplicate_code(snapshot_copy):
 
 
 def test_code_without_leading_zeros(snapshot_copy):
-    _edit(snapshot_copy / "jobs.csv", "\n005,2020,", "\n5,2020,")
+    _edit(snapshot_copy / "jobs.csv", "\n005,1987,", "\n5,1987,")
     message = _load_error(snapshot_copy)
     assert re.search(r"jobs\.csv: row 0 \(line 2\), column 'code'", message), message
     assert "'5'" in message
@@ -92,7 +92,7 @@ def test_wrong_number_of_municipalities(snapshot_copy):
 
 
 def test_year_out_of_range(snapshot_copy):
-    _edit(snapshot_copy / "jobs.csv", "\n009,2020,", "\n009,1820,")
+    _edit(snapshot_copy / "jobs.csv", "\n005,1988,", "\n005,1820,")
     message = _load_error(snapshot_copy)
     assert "jobs.csv: row 1 (line 3), column 'year'" in message
 
@@ -147,7 +147,7 @@ def test_corrupt_datapackage(snapshot_copy):
 
 
 def test_row_with_an_extra_field(snapshot_copy):
-    _edit(snapshot_copy / "jobs.csv", "\n009,2020,", "\n009,2020,1,")
+    _edit(snapshot_copy / "jobs.csv", "\n005,1988,", "\n005,1988,1,")
     assert re.search(r"jobs\.csv: row 1 \(line 3\), column '#4': 4 fields where the header has 3",
                      _check_cli(snapshot_copy))
 

@@ -43,6 +43,10 @@ class FakePxWeb:
                        "timeWindow": time_window, "CORS": True}
         self.tables = {tid: json.loads((FIXTURES / name).read_text(encoding="utf-8"))
                        for tid, name in RECORDED.items()}
+        # Dimensions the API lets a query leave out (it answers their total, SSS): added as
+        # variables of one value where a table does not have them, marked eliminable where
+        # it does (a table served in parts: 115p's commuting).
+        self.eliminable = {tid: [code for code, _text in dims] for tid, dims in ELIMINABLE.items()}
         self.faults: dict[tuple[str, str], list[str]] = {}
         self.timeout_sleep = timeout_sleep
         self.log: list[tuple[float, str, str]] = []  # (time, method, table id or 'config')
@@ -119,13 +123,16 @@ class FakePxWeb:
             if col["type"] == "t":
                 values.sort()
             var = {"code": col["code"], "text": col["text"], "values": values,
-                   "valueTexts": list(values), "elimination": False}
+                   "valueTexts": list(values),
+                   "elimination": col["code"] in self.eliminable.get(table_id, [])}
             if col["type"] == "t":
                 var["time"] = True
             variables.append(var)
-        for code, text in ELIMINABLE.get(table_id, []):
-            variables.append({"code": code, "text": text, "values": ["SSS"],
-                              "valueTexts": ["Yhteensä"], "elimination": True})
+        present = {c["code"] for c in doc["columns"]}
+        for code in self.eliminable.get(table_id, []):
+            if code not in present:
+                variables.append({"code": code, "text": code, "values": ["SSS"],
+                                  "valueTexts": ["Yhteensä"], "elimination": True})
         contents = [c for c in doc["columns"] if c["type"] == "c"]
         variables.append({"code": "Tiedot", "text": "Tiedot",
                           "values": [c["code"] for c in contents],
@@ -157,12 +164,18 @@ class FakePxWeb:
         dims = [c for c in doc["columns"] if c["type"] in "dt"]
         contents = [c for c in doc["columns"] if c["type"] == "c"]
         keep = [j for j, c in enumerate(contents) if c["code"] in selected.get("Tiedot", [])]
+        # A dimension of the table left out of the query: the API answers its total and
+        # drops the column.
+        dropped = [i for i, d in enumerate(dims) if d["code"] not in selected]
         data = []
         for row in doc["data"]:
-            if all(row["key"][i] in selected.get(d["code"], row["key"][i:i + 1])
+            if all(row["key"][i] in selected.get(d["code"], ["SSS"] if i in dropped
+                                                 else row["key"][i:i + 1])
                    for i, d in enumerate(dims)):
-                data.append({"key": row["key"], "values": [row["values"][j] for j in keep]})
-        out = {"columns": dims + [contents[j] for j in keep], "comments": doc["comments"],
+                data.append({"key": [k for i, k in enumerate(row["key"]) if i not in dropped],
+                             "values": [row["values"][j] for j in keep]})
+        out = {"columns": [d for i, d in enumerate(dims) if i not in dropped]
+               + [contents[j] for j in keep], "comments": doc["comments"],
                "data": data, "metadata": doc["metadata"]}
         return 200, json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 

@@ -148,14 +148,14 @@ def test_cli_refresh_against_server(server, data_copy):
 
 # ------------------------------------------------------------------ jobs by workplace (115p)
 def test_jobs_by_workplace_request_on_synthetic_fixture(server, data_copy):
-    server.add_period("115p", "2021", "2020")
+    server.add_period("115p", "2022", "2020")
     result = rf.refresh(data_copy, client_for(server), tables=["115p"], build=noop_build)
-    assert [t.new for t in result.tables] == [["2021"]]  # 2020 is held as a table, not fetched
-    meta = json.loads((data_copy / "raw" / "pxweb" / "115p_2021.meta.json").read_text())
+    assert [t.new for t in result.tables] == [["2022"]]  # to 2021 held in the Excel exports
+    meta = json.loads((data_copy / "raw" / "pxweb" / "115p_2022.meta.json").read_text())
     query = {q["code"]: q["selection"]["values"] for q in meta["request"]["query"]}
     assert set(query) == {"alue_23_20260101", "timeperiod_y", "Tiedot"}  # the rest eliminated
-    assert query["Tiedot"] == ["tyolliset"] and query["timeperiod_y"] == ["2021"]
-    doc = json.loads((data_copy / "raw" / "pxweb" / "115p_2021.json").read_bytes())
+    assert query["Tiedot"] == ["tyolliset"] and query["timeperiod_y"] == ["2022"]
+    doc = json.loads((data_copy / "raw" / "pxweb" / "115p_2022.json").read_bytes())
     assert len(doc["data"]) == 309
 
 
@@ -405,16 +405,16 @@ def test_jobs_by_workplace_end_to_end_with_build(server, data_copy):
 
     from analysis import data
 
-    server.add_period("115p", "2021", "2020")
+    server.add_period("115p", "2022", "2020")
     old = pd.read_csv(data_copy / "jobs.csv", dtype={"code": str})
     rf.refresh(data_copy, client_for(server), tables=["115p"])
     data.check(data_copy)
     jobs = pd.read_csv(data_copy / "jobs.csv", dtype={"code": str})
-    assert sorted(jobs["year"].unique()) == [2020, 2021]
-    assert jobs[jobs["year"] == 2020].reset_index(drop=True).equals(old)
+    assert sorted(jobs["year"].unique()) == list(range(1987, 2023))
+    assert jobs[jobs["year"] < 2022].reset_index(drop=True).equals(old)
     fetched = {r["key"][0][2:]: int(r["values"][0]) for r in server.tables["115p"]["data"]
-               if r["key"][1] == "2021" and r["key"][0].startswith("KU")}
-    new = jobs[jobs["year"] == 2021].set_index("code")["jobs"].to_dict()
+               if r["key"][1] == "2022" and r["key"][0].startswith("KU")}
+    new = jobs[jobs["year"] == 2022].set_index("code")["jobs"].to_dict()
     assert new == fetched
 
 
@@ -429,9 +429,11 @@ def test_build_error_from_the_real_build_leaves_data_unchanged(server, data_copy
 
 
 def test_jobs_provenance_names_the_fetched_table(server, data_copy):
-    server.add_period("115p", "2021", "2020")
+    server.add_period("115p", "2022", "2020")
     rf.refresh(data_copy, client_for(server), tables=["115p"])
     package = json.loads((data_copy / "datapackage.json").read_text())
     jobs = next(r for r in package["resources"] if r["name"] == "jobs")
-    assert [s["file"] for s in jobs["sources"]] == ["raw/pxweb/115p_2021.json", "raw/jobs_2020.csv"]
-    assert jobs["years"] == [2020, 2021]
+    assert [s["file"] for s in jobs["sources"]] == [
+        "raw/pxweb/115p_2022.json", "raw/history/115p_2021_local_workers_by_workplace_1987-2021.xlsx",
+        "raw/history/115p_2022_in_commuters_by_workplace_1987-2022.xlsx", "raw/jobs_2020.csv"]
+    assert jobs["years"] == list(range(1987, 2023))

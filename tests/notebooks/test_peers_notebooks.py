@@ -21,7 +21,7 @@ def test_city_with_a_missing_indicator_renders_the_comparison(run_notebook):
     assert "## How it compares" in text
     assert "of the 10 indicators it has a value for" in text
     assert "missing: confidential (data protection)" in text
-    assert images == 4  # population, distribution, map, comparison
+    assert images == 5  # population, distribution, map, trends, comparison
     for name in ("comparison.png", "comparison.svg", "comparison.csv", "comparison.xlsx"):
         assert (export / name).stat().st_size > 500
     table = pd.read_csv(export / "comparison.csv")

@@ -15,7 +15,7 @@ def test_default_parameters_with_export(run_notebook):
     run = run_notebook(NOTEBOOK, export=True)
     export, text = run.export, run.text
     assert not run.errors
-    assert run.images == 2  # the distribution and the class history
+    assert run.images == 3  # the distribution, the class history, the class's jobs
     from analysis import data
 
     pop = data.population()
@@ -39,6 +39,16 @@ def test_default_parameters_with_export(run_notebook):
     assert members[f"Väkiluku {latest}"].sum() == in_class["population"].sum()
     claim = pd.read_csv(export / "claim_check.csv")
     assert "kyllä" in set(claim["Vahvistuu"]) and len(claim) == 12
+    # The second claim of the release: checked city by city with what was published then.
+    assert "## Toinen väite: työllisyys kasvukaupungeissa" in text and "taulukossa 115x" in text
+    employment = pd.read_csv(export / "claim_employment.csv")
+    assert len(employment) == 15 and employment.iloc[0]["Kunta"] == "Seinäjoki"
+    assert "aineisto ei tue väitettä" in text
+    # The class's jobs over every jobs year, today's members and those of each year.
+    assert "## Kokoluokan työpaikat vuosien mittaan" in text
+    jobs = pd.read_csv(export / "class_jobs_data.csv")
+    assert jobs["Vuosi"].tolist() == list(range(1987, 2022))
+    assert jobs.iloc[-1]["vuoden 2025 luokan 16 kuntaa"] == 409_242
     for stem in ("standard_classes", "class_outside_partnerships", "partners_outside_class",
                  "partnership_overlap"):
         assert (export / f"{stem}.xlsx").exists()
@@ -48,7 +58,7 @@ def test_non_default_parameters(run_notebook):
     run = run_notebook(NOTEBOOK, year=2010, bounds=[20000, 40000], cities_only=False,
                        lang="en", highlight="")
     text = run.text
-    assert not run.errors and run.images == 2
+    assert not run.errors and run.images == 3
     assert "# Size class 20,000–40,000 residents, 2010" in text
     # Municipalities without the city title are in scope: Kirkkonummi, Nurmijärvi, Tuusula.
     for name in ("Kirkkonummi", "Nurmijärvi", "Tuusula", "Rauma", "Äänekoski"):

@@ -67,7 +67,8 @@ def test_control_change_redraws_in_place_and_bad_bounds_keep_the_views(monkeypat
     ui = explore.Explorer(city="Pori")
     handles = {name: _Handle() for name in ("summary", "members_heading", "members",
                                             "distribution", "history", "city_heading",
-                                            "city_population", "city_partnerships")}
+                                            "city_population", "city_partnerships",
+                                            "city_trends", "city_trends_figure")}
     ui._handles = handles
     ui.w_year.value = 2010  # as the slider would
     assert ui.year == 2010 and all(len(h.updates) == 1 for h in handles.values())
@@ -103,7 +104,7 @@ def test_notebook_runs_under_papermill_with_static_output(tmp_path):
             errors += [output] if output["output_type"] == "error" else []
     text = "\n".join(html)
     assert not errors
-    assert images == 3  # distribution, class history, the municipality's population
+    assert images == 4  # distribution, class history, the municipality's population and trends
     latest = data.population_years()[-1]
     population = f"{_latest_population('743', latest):,}".replace(",", "\u00a0")
     assert f"Väkiluku {latest}" in text and "Hämeenlinna" in text and population in text
@@ -125,6 +126,6 @@ def test_control_change_in_a_kernel_replaces_the_views(tmp_path):
     shown = next(c for c in nb.cells if "ui.show()" in c.source)
     text = "\n".join("".join(o.get("data", {}).get("text/html", ""))
                      + "".join(o.get("data", {}).get("text/markdown", "")) for o in shown.outputs)
-    assert len(shown.outputs) == 9  # the controls and eight views, no more
+    assert len(shown.outputs) == 11  # the controls and ten views, no more
     assert "Väkiluku 2010" in text and "Pori (609)" in text
     assert f"Väkiluku {data.population_years()[-1]}" not in text and "Seinäjoki (743)" not in text

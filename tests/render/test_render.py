@@ -285,13 +285,13 @@ def test_fast_render_matches_plain_papermill_and_nbconvert(small_set, tmp_path):
     fast, plain = _page(out / "cities/pori-609.html"), _page(tmp_path / "pori.html")
     assert fast.cells and fast.cells == plain.cells
     assert len(fast.text) > 20 and fast.text == plain.text
-    assert len(fast.images) == len(plain.images) == 4
+    assert len(fast.images) == len(plain.images) == 5
     assert fast.images == plain.images  # display widths: the figures' sizes at screen scale
 
     fast_files, plain_files = out / "figures/cities/pori-609", tmp_path / "files"
     names = sorted(p.name for p in fast_files.iterdir())
     assert names == sorted(p.name for p in plain_files.iterdir())
-    assert sum(n.endswith(".png") for n in names) == sum(n.endswith(".svg") for n in names) == 4
+    assert sum(n.endswith(".png") for n in names) == sum(n.endswith(".svg") for n in names) == 5
     for name in names:
         a, b = fast_files / name, plain_files / name
         if name.endswith(".png"):

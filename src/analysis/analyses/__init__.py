@@ -7,4 +7,6 @@
 - :mod:`~analysis.analyses.profiles`   city and partnership profiles
 - :mod:`~analysis.analyses.peers`      comparisons with size-class peers and Finland
 - :mod:`~analysis.analyses.indicators` one indicator across the country (the indicator pages)
+- :mod:`~analysis.analyses.trends`     where each place is heading: jobs since 1987, in-commuters,
+  the monthly unemployment rate, against the size class and Finland
 """

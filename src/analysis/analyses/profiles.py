@@ -128,7 +128,8 @@ def nearest_peers(prof: CityProfile) -> pd.DataFrame:
     if before_year in wide.columns:
         before = wide.loc[peers["code"], before_year].to_numpy()
         peers["change"] = (peers["population"].to_numpy() - before) / before
-    jobs = data.jobs().set_index("code")["jobs"]
+    jobs = data.jobs()
+    jobs = jobs[jobs["year"] == prof.jobs_year].set_index("code")["jobs"]
     memberships = data.memberships().groupby("code")["partnership_id"].nunique()
     peers["jobs"] = jobs.reindex(peers["code"]).to_numpy()
     peers["n_partnerships"] = memberships.reindex(peers["code"]).fillna(0).astype(int).to_numpy()

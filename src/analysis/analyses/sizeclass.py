@@ -259,7 +259,7 @@ def member_table(year=None, bounds=MID_SIZE_BOUNDS, cities_only: bool = True) ->
             frame[f"change_{span}y"] = np.nan
             frame[f"change_{span}y_pct"] = np.nan
     jobs = data.jobs()
-    jobs_year = int(jobs["year"].max())  # 2020, the only year of the jobs table
+    jobs_year = int(jobs["year"].max())  # the latest jobs year held
     frame["jobs"] = frame["code"].map(jobs[jobs["year"] == jobs_year].set_index("code")["jobs"])
     frame["jobs_year"] = jobs_year
     by_code = _memberships_by_code()

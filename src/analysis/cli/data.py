@@ -63,6 +63,9 @@ def data_refresh(
     timeout: float = typer.Option(30.0, "--timeout", min=0.1, max=86400.0,
                                   help="Seconds to wait for each call (at most a day)."),
     data_dir: Optional[Path] = typer.Option(None, help="Snapshot folder (default: data/)."),
+    history: bool = typer.Option(False, "--history", help="Ask each table for every period it "
+                                 "offers that data/raw/pxweb does not hold (whole series), not "
+                                 "only the newer ones."),
 ) -> None:
     """Bring newer official figures from Statistics Finland's PxWeb API (all or nothing)."""
     from analysis.ingest import refresh as rf
@@ -71,7 +74,7 @@ def data_refresh(
     client = rf.PxWebClient(base_url or rf.DEFAULT_BASE_URL, timeout=timeout)
     try:
         result = rf.refresh(folder, client, tables=table, dry_run=dry_run,
-                            echo=lambda line: typer.echo(line, err=True))
+                            echo=lambda line: typer.echo(line, err=True), history=history)
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the refresh removed its staging
         terminated = isinstance(exc, Terminated)
         error(f"{'terminated' if terminated else 'interrupted'}; {folder.name}/ unchanged")

@@ -39,6 +39,9 @@ def render_command(
     lang: str = typer.Option("fi,en", "--lang", help="Languages, comma-separated: fi, en, sv."),
     all_municipalities: bool = typer.Option(
         False, "--all-municipalities", help="Add a profile of every municipality of the division."),
+    svg: bool = typer.Option(
+        False, "--svg", help="With --all-municipalities, write SVG files for the added profiles "
+        "too (they get PNG, CSV and XLSX; the default set always has SVG)."),
 ) -> None:
     """Render notebooks into HTML reports with an index (incremental: unchanged reports are skipped)."""
     default_run = notebook is None and not (ctx.args or parameters_file or list_only or stale
@@ -50,7 +53,8 @@ def render_command(
     # changed since: answered from fingerprints, before pandas is even imported.
     folder = output.resolve()
     quick_options = {"output": str(folder), "lang": lang, "with_code": with_code,
-                     "keep_ipynb": keep_ipynb, "all_municipalities": all_municipalities}
+                     "keep_ipynb": keep_ipynb, "all_municipalities": all_municipalities,
+                     "svg": svg}
     if default_run and not force:
         from analysis.render import quick as render_quick
 
@@ -90,7 +94,7 @@ def render_command(
         if params:
             raise ParameterError("-p/-y need a NOTEBOOK; the default set uses each "
                                  "notebook's own parameters")
-        job_list = render.default_jobs(langs, all_municipalities)
+        job_list = render.default_jobs(langs, all_municipalities, svg=svg)
     else:
         job_list = render.make_jobs(notebook, params, langs)
     if list_only:

@@ -49,6 +49,8 @@ TABLE_FILES = {
     "municipalities": "municipalities.csv",
     "population": "population.csv",
     "jobs": "jobs.csv",
+    "commuting": "commuting.csv",
+    "unemployment": "unemployment.csv",
     "sources": "sources.csv",
     "partnerships": "partnerships.csv",
     "memberships": "memberships.csv",

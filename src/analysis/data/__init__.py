@@ -6,6 +6,7 @@ report that reads it.
 
     from analysis import data
     data.population(); data.municipalities(); data.boundaries()    # EPSG:3067
+    data.jobs(); data.commuting(); data.unemployment()             # series by year / month
 
 Modules:
 
@@ -27,6 +28,7 @@ from analysis.data.snapshot import (
                                     boundaries,
                                     check,
                                     claims,
+                                    commuting,
                                     country_indicators,
                                     indicators,
                                     jobs,
@@ -39,9 +41,11 @@ from analysis.data.snapshot import (
                                     population_years,
                                     snapshot_token,
                                     sources,
+                                    unemployment,
 )
 from analysis.data.validation import DataValidationError
 
-__all__ = ["DataValidationError", "Snapshot", "boundaries", "check", "claims", "country_indicators",
-           "data_dir", "indicators", "jobs", "load", "memberships", "mergers", "municipalities",
-           "partnerships", "population", "population_years", "snapshot_token", "sources"]
+__all__ = ["DataValidationError", "Snapshot", "boundaries", "check", "claims", "commuting",
+           "country_indicators", "data_dir", "indicators", "jobs", "load", "memberships",
+           "mergers", "municipalities", "partnerships", "population", "population_years",
+           "snapshot_token", "sources", "unemployment"]

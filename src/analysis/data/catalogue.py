@@ -25,9 +25,15 @@ CENTRAL_LOCALITIES = "central_localities.csv"
 POPULATION_11RE = "population_1972_2023_division2024.csv"
 POPULATION_LAYER = "population_2024_division2025.csv"
 POPULATION_THL = "population_2000_2022.csv"
-JOBS_KEY_FIGURES = "jobs_2020.csv"
+JOBS_KEY_FIGURES = "jobs_2020.csv"  # jobs 2020 by the key figures: kept to reconcile with 115p
 BOUNDARIES_TOPO = "geo/municipalities_2021_4500k.topo.json"
 PXWEB_FOLDER = "pxweb"
+# Longer series kept by others (data/raw/history): table 115p's two parts as PX-Web Excel
+# exports, and table 12r5's unemployment rate as the R data file and its json transcription.
+JOBS_LOCAL_WORKERS = "history/115p_2021_local_workers_by_workplace_1987-2021.xlsx"
+JOBS_IN_COMMUTERS = "history/115p_2022_in_commuters_by_workplace_1987-2022.xlsx"
+UNEMPLOYMENT_HISTORY = "history/12r5_unemployment_rate_2007M01-2025M01.json"
+UNEMPLOYMENT_HISTORY_R = "history/statfin_tyonv_pxt_12r5_map.Rdata"
 
 
 # ------------------------------------------------------------------ PxWeb tables
@@ -43,6 +49,12 @@ class OfficialTable:
     returns their total); ``keep``: dimension -> the one value the build keeps;
     ``since``: the first period a refresh asks for when ``data/raw`` holds none;
     ``recorded``: False while no real response of the table has been seen.
+
+    ``variants``: other layouts a response of the same table may have: ``role="parts"``
+    asks for a dimension's parts instead of its total (a refresh uses it when the table's
+    metadata offers those values, else the table's own layout); ``role="former"`` is a
+    layout of recorded files from before a renaming of the API's codes (read by the build,
+    never requested).
     """
 
     table_id: str
@@ -55,6 +67,8 @@ class OfficialTable:
     since: str | None = None
     recorded: bool = True
     path: str = ""
+    variants: tuple[OfficialTable, ...] = ()
+    role: str = ""
 
     @property
     def other_dims(self) -> tuple[str, ...]:
@@ -65,6 +79,32 @@ class OfficialTable:
     def url_path(self) -> str:
         return self.path or f"{self.table_id}.px"
 
+    @property
+    def layouts(self) -> tuple[OfficialTable, ...]:
+        """Every layout a recorded response may have: the table's own first."""
+        return (self, *self.variants)
+
+    @property
+    def parts(self) -> OfficialTable | None:
+        """The layout asking for a dimension's parts (115p's commuting), if any."""
+        return next((v for v in self.variants if v.role == "parts"), None)
+
+
+UNEMPLOYMENT_RATE = "TYOTOSUUS"  # 12r5: unemployed job seekers, % of the labour force
+
+# 115p's commuting dimension: its code in requests and responses, the value codes of its two
+# parts (jobs = their sum) and the labels the Excel exports give them (Finnish, as exported).
+COMMUTING = "Pendelöinti"
+COMMUTING_PARTS = {"local_workers": "1", "in_commuters": "2"}
+COMMUTING_LABELS = {"local_workers": "Asuinkunnassaan työssäkäyvät",
+                    "in_commuters": "Alueelle pendelöivät"}
+# The Excel exports' other breakdowns: every class is summed (jobs of ages 18–74).
+EDUCATION_LABELS = ("Toinen aste tai erikoisammattikoulutusaste 3, 4",
+                    "Alin korkea-aste tai alempi korkeakouluaste 5, 6",
+                    "Ylempi korkeakouluaste tai tutkijakoulutusaste 7, 8",
+                    "Ei perusasteen jälkeistä tutkintoa tai koulutusaste tuntematon")
+AGE_LABELS = ("18 - 24", "25 - 34", "35 - 44", "45 - 54", "55 - 64", "65 - 74")
+JOBS_TITLE = "Alueella työssäkäyvät (työpaikat)"  # how the exports' title row starts
 
 TABLES: dict[str, OfficialTable] = {t.table_id: t for t in [
     OfficialTable("11re", "Population 31 Dec by area, sex and year", "alue_23_20260101",
@@ -105,15 +145,28 @@ TABLES: dict[str, OfficialTable] = {t.table_id: t for t in [
                    "TYOTTOMAT50", "TYOTTOMATSAIR", "TYOTTOMATULK", "PITKAAIKAISTYOTTOMAT",
                    "KASSASSA", "LOMAUTETTU", "LYHTYOVKO", "TYOLLISTETTYLOP",
                    "TYOHARJOITTELULOP", "KOKEILULOP", "TVKOULUTUSLOP", "VALMENNUSLOP",
-                   "MTPPALVELUTLOP", "AVPAIKATLOPUSSA", "UUDETAVP")),
+                   "MTPPALVELUTLOP", "AVPAIKATLOPUSSA", "UUDETAVP"),
+                  # The history kept as an R data file (data/raw/history): the area and month
+                  # codes from before the June 2026 renaming, the unemployment rate only.
+                  variants=(OfficialTable("12r5", "Unemployment rate at the end of the month "
+                                          "(codes before June 2026)", "Alue", "Kuukausi",
+                                          (UNEMPLOYMENT_RATE,), role="former"),)),
     # Employment statistics, jobs by area of workplace (employed persons working in the
-    # area), "Työssäkäynti alueittain (työpaikat alueella)": rows for jobs.csv. Commuting,
-    # education and age are eliminated (their totals). No real response has been seen: the
-    # request and the codes after the June 2026 renaming are written from the API's
-    # documentation and tested on a synthetic fixture; a renamed code stops the refresh.
+    # area), "Alueella työssäkäyvät (työpaikat)": rows for jobs.csv and commuting.csv.
+    # Education and age are eliminated (their totals); commuting is asked in its two parts
+    # (working in the home municipality, commuting in) where the metadata offers them,
+    # else as its total (jobs only). No real API response has been seen: the request and
+    # the codes after the June 2026 renaming are written from the API's documentation and
+    # tested on fixtures built from the 115p Excel exports; a renamed code stops the
+    # refresh. `analysis data refresh --history` asks for every year the table offers.
     OfficialTable("115p", "Jobs by workplace municipality (employed persons by area of "
                   "workplace)", "alue_23_20260101", "timeperiod_y", ("tyolliset",),
-                  since="2021", recorded=False),
+                  since="2022", recorded=False,  # the Excel exports hold jobs to 2021
+                  variants=(OfficialTable("115p", "Jobs by workplace municipality, working in "
+                                          "the home municipality and commuting in",
+                                          "alue_23_20260101", "timeperiod_y", ("tyolliset",),
+                                          fixed=((COMMUTING, tuple(COMMUTING_PARTS.values())),),
+                                          recorded=False, role="parts"),)),
 ]}
 
 
@@ -143,10 +196,15 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in [
     Indicator("total_change", "121w", "ssaaty-kokmuutos", "persons", 1),
     Indicator("share_tertiary", "12bs", "kaste5T8osuus", "%", 1),
     Indicator("median_income", "14ww", "tjt-ekvikturaha_med", "EUR", 1),
-    Indicator("unemployment_rate", "12r5", "TYOTOSUUS", "%", -1),
+    Indicator("unemployment_rate", "12r5", UNEMPLOYMENT_RATE, "%", -1),
     Indicator("unemployed", "12r5", "TYOTTOMATLOPUSSA", "persons", 0),
     Indicator("job_seekers", "12r5", "HAKIJALOPUSSA", "persons", 0),
 ]}
+
+# Statistics Finland's employment rate by area (työllisyysaste: the employed as a share of
+# the working-age population; employment statistics, table 115x, contents code
+# tyollisyysaste). Not in the snapshot: reports name it where a claim speaks of it.
+EMPLOYMENT_RATE_TABLE = "115x"
 
 # Statistics Finland's markers for a value that is not given (its "symbols" explanation).
 MISSING_MARKERS = {

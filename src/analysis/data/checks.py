@@ -22,7 +22,7 @@ from analysis.data.names import UnknownMunicipalityError, resolve
 def check_year(year, table: str = "population") -> int:
     """A year the table holds (``None`` = the latest)."""
     with readset.reading("column", table, "year"):  # only which years exist
-        frame = data.population() if table == "population" else data.jobs()
+        frame = getattr(data, table)()  # population, jobs, commuting or unemployment
     years = sorted(int(y) for y in frame["year"].unique())
     if year is None or year == "latest":
         return years[-1]

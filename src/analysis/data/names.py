@@ -106,6 +106,21 @@ class NameIndex:
                 out.append(self.label[key])
         return out[:limit]
 
+    def match(self, name: str) -> str:
+        """The code a source table's label ``name`` stands for, as the source meant it: a
+        municipality of the division or a former one (not followed to its successor, so
+        that a build sums it in and says so). PX-Web's bilingual labels such as
+        ``"Maarianhamina - Mariehamn"`` match when both halves name the same municipality.
+        :class:`UnknownMunicipalityError` when it names none, or more than one."""
+        codes = set(self.keys.get(normalise(name), set()))
+        if not codes and " - " in name:
+            halves = [self.keys.get(normalise(part), set()) for part in name.split(" - ")]
+            codes = set.intersection(*halves) if all(halves) else set()
+        if len(codes) != 1:
+            raise UnknownMunicipalityError(name, self.suggest(name) if not codes else [
+                f"ambiguous: {', '.join(sorted(codes))}"])
+        return codes.pop()
+
     def resolve(self, query) -> Municipality:
         """The municipality named by ``query`` (name in any language, code as str or int)."""
         if isinstance(query, (bool, np.bool_)) or query is None:

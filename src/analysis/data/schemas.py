@@ -100,10 +100,47 @@ POPULATION = pa.DataFrameSchema(
 JOBS = pa.DataFrameSchema(
     {
         "code": code(),
-        "year": year("Statistical year"),
-        "jobs": count("Jobs located in the municipality (workplaces)"),
+        "year": year("Statistical year (the last week of the year)"),
+        "jobs": count("Jobs located in the municipality: the employed aged 18–74 who work "
+                      "there (Statistics Finland 115p; local workers + in-commuters)"),
     },
     unique=["code", "year"], strict=True, ordered=True, name="jobs",
+)
+
+COMMUTING = pa.DataFrameSchema(
+    {
+        "code": code("Workplace municipality (the snapshot's division)"),
+        "year": year("Statistical year (the last week of the year)"),
+        "local_workers": count("Employed persons working in their home municipality "
+                               "(115p: asuinkunnassaan työssäkäyvät)"),
+        "in_commuters": count("Employed persons commuting into the municipality from "
+                              "elsewhere (115p: alueelle pendelöivät)"),
+    },
+    unique=["code", "year"], strict=True, ordered=True, name="commuting",
+)
+
+MONTH = r"^\d{4}M(0[1-9]|1[0-2])$"
+
+UNEMPLOYMENT = pa.DataFrameSchema(
+    {
+        "code": code(),
+        "period": text("Month as the source gives it (2007M01)",
+                       checks=pa.Check.str_matches(MONTH)),
+        "year": year("Year of the month"),
+        "month": pa.Column("int64", pa.Check.in_range(1, 12), description="Month (1–12)"),
+        "value": pa.Column(float, pa.Check.in_range(0, 100), nullable=True,
+                           description="Unemployed job seekers as a share of the labour force "
+                           "at the end of the month, % (12r5 TYOTOSUUS; the labour force of "
+                           "about two years earlier; not the Labour Force Survey's rate)"),
+        "missing_reason": text("Why the value is missing (the source's marker explained)",
+                               nullable=True),
+    },
+    checks=[pa.Check(lambda df: df["value"].notna() != df["missing_reason"].notna(),
+                     element_wise=False, name="a value or a reason for its absence, not both"),
+            pa.Check(lambda df: df["period"] == df["year"].astype(str) + "M"
+                     + df["month"].astype(str).str.zfill(2), element_wise=False,
+                     name="period = year and month")],
+    unique=["code", "period"], strict=True, ordered=True, name="unemployment",
 )
 
 SOURCES = pa.DataFrameSchema(
@@ -246,6 +283,8 @@ SCHEMAS = {
     "municipalities": MUNICIPALITIES,
     "population": POPULATION,
     "jobs": JOBS,
+    "commuting": COMMUTING,
+    "unemployment": UNEMPLOYMENT,
     "sources": SOURCES,
     "partnerships": PARTNERSHIPS,
     "memberships": MEMBERSHIPS,
@@ -259,6 +298,8 @@ PRIMARY_KEYS = {
     "municipalities": ["code"],
     "population": ["code", "year"],
     "jobs": ["code", "year"],
+    "commuting": ["code", "year"],
+    "unemployment": ["code", "period"],
     "sources": ["source_id"],
     "partnerships": ["partnership_id"],
     "memberships": ["partnership_id", "code"],
@@ -272,12 +313,15 @@ FOREIGN_KEYS = {
     # table: [(column, referenced table, referenced column)]
     "population": [("code", "municipalities", "code")],
     "jobs": [("code", "municipalities", "code")],
+    "commuting": [("code", "municipalities", "code")],
+    "unemployment": [("code", "municipalities", "code")],
     "indicators": [("code", "municipalities", "code")],
     "partnerships": [("host_code", "municipalities", "code"), ("source_id", "sources", "source_id")],
     "memberships": [("code", "municipalities", "code"),
                     ("partnership_id", "partnerships", "partnership_id"),
                     ("source_id", "sources", "source_id")],
-    "claims": [("source_id", "sources", "source_id")],
+    "claims": [("source_id", "sources", "source_id"),
+               ("subject", "partnerships", "partnership_id")],
 }
 
 

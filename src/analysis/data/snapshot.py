@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.core.paths import BOUNDARIES_FILE, DATAPACKAGE_FILE, TABLE_FILES, data_dir
-from analysis.core.text import format_years
+from analysis.core.text import format_months, format_years
 from analysis.data import evidence, provenance, readset
 from analysis.data.validation import DataValidationError, validate_folder  # noqa: F401
 
@@ -28,6 +28,8 @@ class Snapshot:
     municipalities: pd.DataFrame
     population: pd.DataFrame
     jobs: pd.DataFrame
+    commuting: pd.DataFrame
+    unemployment: pd.DataFrame
     sources: pd.DataFrame
     partnerships: pd.DataFrame
     memberships: pd.DataFrame
@@ -87,7 +89,14 @@ def _accessor(name: str, doc: str = "") -> Callable[..., pd.DataFrame]:
 
 municipalities = _accessor("municipalities")
 population = _accessor("population")
-jobs = _accessor("jobs")
+jobs = _accessor("jobs", "Jobs by workplace municipality: code, year, jobs (115p, every year "
+                 "the data holds).")
+commuting = _accessor("commuting", "Jobs by workplace municipality in two parts: code, year, "
+                      "local_workers (working in their home municipality), in_commuters "
+                      "(commuting in); local_workers + in_commuters = jobs.")
+unemployment = _accessor("unemployment", "Unemployment rate at the end of each month held: "
+                         "code, period (2007M01), year, month, value (%), missing_reason. "
+                         "Months no source holds are not rows.")
 partnerships = _accessor("partnerships")
 memberships = _accessor("memberships")
 sources = _accessor("sources")
@@ -167,6 +176,11 @@ def check(directory=None, sources_dir=None) -> dict:
         "population years": format_years(years),
         "jobs rows": len(snap.jobs),
         "jobs years": format_years(snap.jobs["year"].unique()),
+        "commuting years": format_years(snap.commuting["year"].unique()),
+        "unemployment months": f"{format_months(snap.unemployment['period'].unique())} "
+                               f"({int(snap.unemployment['value'].notna().sum())} municipality-"
+                               f"months held, {int(snap.unemployment['value'].isna().sum())} "
+                               "missing with reason)",
         "indicators": f"{len(periods)} ({', '.join(f'{k} {v[-1]}' for k, v in sorted(periods.items()))})",
         "indicator rows": f"{len(snap.indicators)} ({int(snap.indicators['value'].isna().sum())} "
                           f"missing with reason; {per_municipality.min()}–{per_municipality.max()} "

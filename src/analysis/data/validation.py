@@ -211,19 +211,40 @@ def check_relations(tables: dict[str, pd.DataFrame], folder: Path, package: dict
             raise DataValidationError(_problem(
                 folder / TABLE_FILES["mergers"], row, "successor", f"{successor!r} is not a "
                 "municipality of the division (nor merged into one)"))
-    for table in ("population", "jobs"):
+    for table, column in (("population", "year"), ("jobs", "year"), ("commuting", "year"),
+                          ("unemployment", "period")):
         frame = tables[table]
-        for year_value, group in frame.groupby("year"):
+        for value, group in frame.groupby(column):
             missing = sorted(codes - set(group["code"]))
             if missing:
                 raise DataValidationError(
-                    f"{folder / TABLE_FILES[table]}: year {year_value} lacks municipalities "
+                    f"{folder / TABLE_FILES[table]}: {column} {value} lacks municipalities "
                     f"{', '.join(missing[:10])}" + (" …" if len(missing) > 10 else ""))
+    check_commuting(tables["commuting"], tables["jobs"], folder)
     for name, frame in tables.items():
         declared = next((r["rows"] for r in package["resources"] if r["name"] == name), None)
         if len(frame) != declared:
             raise DataValidationError(f"{folder / TABLE_FILES[name]}: {len(frame)} rows, "
                                       f"datapackage.json declares {declared}")
+
+
+def check_commuting(commuting: pd.DataFrame, jobs: pd.DataFrame, folder: Path) -> None:
+    """Every year of ``commuting.csv`` is in ``jobs.csv``, and its two parts sum to the jobs."""
+    merged = commuting.reset_index().merge(jobs, on=["code", "year"], how="left")
+    absent = merged["jobs"].isna()
+    if absent.any():
+        row = int(merged.loc[absent, "index"].iloc[0])
+        raise DataValidationError(_problem(
+            folder / TABLE_FILES["commuting"], row, "year",
+            f"{merged.at[int(absent.idxmax()), 'code']} {int(merged.loc[absent, 'year'].iloc[0])}"
+            " has no jobs in jobs.csv"))
+    wrong = merged["local_workers"] + merged["in_commuters"] != merged["jobs"]
+    if wrong.any():
+        at = merged[wrong].iloc[0]
+        raise DataValidationError(_problem(
+            folder / TABLE_FILES["commuting"], int(at["index"]), "in_commuters",
+            f"{at['code']} {int(at['year'])}: local_workers + in_commuters = "
+            f"{int(at['local_workers'] + at['in_commuters'])}, jobs.csv says {int(at['jobs'])}"))
 
 
 def validate_folder(folder: Path) -> dict[str, pd.DataFrame]:

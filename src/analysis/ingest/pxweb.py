@@ -22,7 +22,13 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.core.errors import AnalysisError
-from analysis.data.catalogue import COUNTRY, MISSING_MARKERS, PSEUDO_MUNICIPALITIES, TABLES  # noqa: F401
+from analysis.data.catalogue import (  # noqa: F401
+    COUNTRY,
+    MISSING_MARKERS,
+    PSEUDO_MUNICIPALITIES,
+    TABLES,
+    OfficialTable,
+)
 
 _MUNICIPALITY = re.compile(r"KU(\d{3})")
 _AREA_VARIABLE = re.compile(r"alue(_\d+_(\d{4})(\d{2})(\d{2}))?", re.IGNORECASE)
@@ -49,6 +55,7 @@ class Response:
     division: int | None
     area_variable: str
     time_variable: str
+    layout: OfficialTable  # the catalogue's layout the response has (the table's own or a variant)
     frame: pd.DataFrame  # area, period, <other dims>, variable, text
 
     @property
@@ -75,8 +82,27 @@ def _fail(table: str, path: Path, message: str) -> PxWebFormatError:
     return PxWebFormatError(f"{path}: table {table}: {message}")
 
 
+def _layout_problem(layout: OfficialTable, time: str, other: list[str],
+                    values: list[str]) -> str | None:
+    """What does not match between a response's columns and one layout (None: it matches)."""
+    if time != layout.time:
+        return f"time variable {time!r}, expected {layout.time!r}"
+    if tuple(other) != layout.other_dims:
+        return f"dimensions {other} differ from the expected {list(layout.other_dims)}"
+    if tuple(values) != layout.values:
+        new = [v for v in values if v not in layout.values]
+        gone = [v for v in layout.values if v not in values]
+        return "; ".join(filter(None, [f"new variable(s) {new}" if new else "",
+                                       f"missing variable(s) {gone}" if gone else "",
+                                       "columns in another order" if not new and not gone
+                                       else ""]))
+    return None
+
+
 def read_response(path: Path, table_id: str | None = None) -> Response:
-    """Parse one response file, checking its columns against the registry."""
+    """Parse one response file, checking its columns against the catalogue: the table's own
+    layout or one of its variants (:attr:`analysis.data.catalogue.OfficialTable.layouts`:
+    115p asked in its commuting parts, 12r5 recorded with the codes before June 2026)."""
     path = Path(path)
     table_id = table_id or table_id_of(path)
     try:
@@ -89,7 +115,7 @@ def read_response(path: Path, table_id: str | None = None) -> Response:
     dims = [c["code"] for c in columns if c.get("type") in ("d", "t")]
     values = [c["code"] for c in columns if c.get("type") == "c"]
     area = [c for c in dims if _AREA_VARIABLE.fullmatch(c)]
-    times = [c for c in dims if c.startswith("timeperiod_")]
+    times = [c["code"] for c in columns if c.get("type") == "t"]  # PxWeb marks time "t"
     if len(area) != 1:
         raise _fail(table_id, path, f"no single area variable among {dims}")
     if len(times) != 1:
@@ -97,20 +123,12 @@ def read_response(path: Path, table_id: str | None = None) -> Response:
     spec = TABLES.get(table_id)
     if spec is None:
         raise _fail(table_id, path, f"unknown table (known: {', '.join(TABLES)})")
-    if times[0] != spec.time:
-        raise _fail(table_id, path, f"time variable {times[0]!r}, expected {spec.time!r}")
     other = [d for d in dims if d not in (area[0], times[0])]
-    if tuple(other) != spec.other_dims:
-        raise _fail(table_id, path, f"dimensions {other} differ from the expected "
-                                    f"{list(spec.other_dims)}")
-    if tuple(values) != spec.values:
-        new = [v for v in values if v not in spec.values]
-        gone = [v for v in spec.values if v not in values]
-        detail = "; ".join(filter(None, [f"new variable(s) {new}" if new else "",
-                                         f"missing variable(s) {gone}" if gone else "",
-                                         "columns in another order" if not new and not gone
-                                         else ""]))
-        raise _fail(table_id, path, detail)
+    problems = [_layout_problem(layout, times[0], other, values)
+                for layout in spec.layouts]
+    if all(problems):
+        raise _fail(table_id, path, problems[0])  # named against the table's own layout
+    layout = spec.layouts[problems.index(None)]
 
     rows = []
     for number, row in enumerate(doc["data"]):
@@ -130,7 +148,7 @@ def read_response(path: Path, table_id: str | None = None) -> Response:
             rows.append({**keyed, "variable": code, "text": text})
     frame = pd.DataFrame(rows, columns=dims + ["variable", "text"]).rename(
         columns={area[0]: "area", times[0]: "period"})
-    for dim, kept in spec.keep.items():
+    for dim, kept in layout.keep.items():
         frame = frame[frame[dim] == kept].drop(columns=dim)
     meta = doc["metadata"][0] if doc["metadata"] else {}
     match = _AREA_VARIABLE.fullmatch(area[0])
@@ -139,7 +157,7 @@ def read_response(path: Path, table_id: str | None = None) -> Response:
     updated = re.sub(r"T(\d\d)\.(\d\d)\.(\d\d)", r"T\1:\2:\3", updated)  # 05.00.00 -> 05:00:00
     return Response(path=path, table_id=table_id, label=str(meta.get("label", "")),
                     source=str(meta.get("source", "")), updated=updated, division=division,
-                    area_variable=area[0], time_variable=times[0],
+                    area_variable=area[0], time_variable=times[0], layout=layout,
                     frame=frame.reset_index(drop=True))
 
 

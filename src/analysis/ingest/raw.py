@@ -105,11 +105,15 @@ def inventory(raw_dir: Path) -> dict[Path, dict]:
 
 
 def pxweb_sidecar(path: Path, route: str, url: str | None = None, request=None,
-                  retrieved: str | None = None) -> dict:
-    """Write the sidecar of a PxWeb response from what the response says about itself."""
+                  retrieved: str | None = None, asked: str | None = None) -> dict:
+    """Write the sidecar of a PxWeb response from what the response says about itself
+    (``asked``: 'total' or 'parts', where the table could be asked either way)."""
+    from analysis.data.catalogue import TABLES
     from analysis.ingest import pxweb
 
     response = pxweb.read_response(path)
+    spec = TABLES.get(response.table_id)
+    extra = {"asked": asked} if asked and spec is not None and spec.parts is not None else {}
     return write_sidecar(path, {
         "publisher": response.publisher,
         "table_id": response.table_id,
@@ -123,4 +127,4 @@ def pxweb_sidecar(path: Path, route: str, url: str | None = None, request=None,
         "url": url,
         "request": request,
         "source": response.source,
-    })
+    } | extra)

@@ -3,7 +3,9 @@
 For every table the snapshot uses (the catalogue, :data:`analysis.data.catalogue.TABLES`):
 
 1. read which periods ``data/raw/pxweb/*.meta.json`` already hold;
-2. GET the table's metadata and compute the periods that are newer;
+2. GET the table's metadata and compute the periods that are newer (with ``--history``:
+   every period the table offers that is not held), and for 115p whether it offers the
+   two commuting parts (asked for then) or only the total;
 3. POST queries for them (split so that no call asks for more than the API's ``maxValues``
    cells), checking each response: the variables and columns asked for, only the known
    missing-value markers (``.`` and ``...``), and the municipal division (every
@@ -62,6 +64,16 @@ class TablePlan:
     area_code: str = ""
     content_var: str = ""
     updated: str | None = None
+    layout: OfficialTable | None = None  # what is asked: the table's own layout or its parts
+
+    def __post_init__(self):
+        if self.layout is None:
+            self.layout = self.spec
+
+    @property
+    def asked(self) -> str:
+        """'parts' when a dimension's parts are asked for (115p's commuting), else 'total'."""
+        return "parts" if self.layout.role == "parts" else "total"
 
 
 def held_periods(raw: Path) -> dict[str, list[str]]:
@@ -80,10 +92,27 @@ def _variable(meta: dict, code: str) -> dict | None:
     return next((v for v in meta["variables"] if v.get("code") == code), None)
 
 
-def plan_table(client: PxWebClient, spec: OfficialTable, held: list[str]) -> TablePlan:
-    """Read the table's metadata; check it still has the variables asked for; newer periods."""
+def choose_layout(spec: OfficialTable, meta: dict) -> OfficialTable:
+    """The table's parts layout (115p: local workers and in-commuters) where the metadata
+    offers every value it asks for, else the table's own layout (the total)."""
+    parts = spec.parts
+    if parts is None:
+        return spec
+    for code, values in parts.fixed:
+        var = _variable(meta, code)
+        if var is None or not set(values) <= set(var.get("values", [])):
+            return spec
+    return parts
+
+
+def plan_table(client: PxWebClient, spec: OfficialTable, held: list[str],
+               history: bool = False) -> TablePlan:
+    """Read the table's metadata; check it still has the variables asked for; the periods
+    to fetch: those newer than the newest held or, with ``history``, every period the table
+    offers that ``data/raw/pxweb`` does not hold."""
     meta = client.metadata(spec)
     tid = spec.table_id
+    layout = choose_layout(spec, meta)
     area = _variable(meta, spec.area)
     if area is None and _DIVISION.fullmatch(spec.area):  # a new division renames the code
         area = next((v for v in meta["variables"] if _DIVISION.fullmatch(str(v.get("code")))), None)
@@ -95,7 +124,7 @@ def plan_table(client: PxWebClient, spec: OfficialTable, held: list[str]) -> Tab
         raise RefreshError(f"table {tid}: time variable {spec.time!r} not in the metadata "
                            f"(variables: {_codes(meta)}); renamed?")
     known = {area["code"], spec.time}
-    for code, values in spec.fixed:
+    for code, values in layout.fixed:
         var = _variable(meta, code)
         if var is None:
             raise RefreshError(f"table {tid}: variable {code!r} not in the metadata "
@@ -121,7 +150,9 @@ def plan_table(client: PxWebClient, spec: OfficialTable, held: list[str]) -> Tab
                                "analysis/refresh.py must say which values to ask for")
     available = [str(p) for p in time_var.get("values", [])]
     floor = max(held) if held else None
-    if floor is not None:
+    if history:
+        new = [p for p in available if p not in set(held)]
+    elif floor is not None:
         new = [p for p in available if p > floor]
     else:
         new = [p for p in available if spec.since is None or p >= spec.since]
@@ -129,7 +160,7 @@ def plan_table(client: PxWebClient, spec: OfficialTable, held: list[str]) -> Tab
     return TablePlan(spec=spec, held=held, available=available, new=sorted(new),
                      variables={v["code"]: v for v in meta["variables"]}, area_values=areas,
                      area_code=area["code"], content_var=content["code"],
-                     updated=meta.get("updated"))
+                     updated=meta.get("updated"), layout=layout)
 
 
 def _codes(meta: dict) -> str:
@@ -144,7 +175,7 @@ def query_bodies(plan: TablePlan, max_values: int) -> list[tuple[list[str], list
     every column); a period too large for one call is an error. Returns (periods, areas,
     body) per call.
     """
-    spec = plan.spec
+    spec = plan.layout
     per_period = len(spec.values) * len(plan.area_values)
     for _code, values in spec.fixed:
         per_period *= len(values)
@@ -174,7 +205,7 @@ def municipality_codes(data_dir: Path) -> set[str]:
 def check_response(plan: TablePlan, body: bytes, url: str, periods: list[str],
                    areas: list[str], municipalities: set[str]) -> dict:
     """Parse and check one response; return it parsed. Raises :class:`RefreshError`."""
-    spec, tid = plan.spec, plan.spec.table_id
+    spec, tid = plan.layout, plan.spec.table_id
     try:
         doc = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -254,6 +285,7 @@ class TableResult:
     held: list[str]
     new: list[str]
     files: list[str] = field(default_factory=list)
+    asked: str = "total"  # 'parts' where a dimension's parts were asked for (115p)
 
 
 @dataclass
@@ -277,7 +309,7 @@ def _write_sidecar(plan: TablePlan, path: Path, response: Response, retrieved: s
 
     try:
         meta = pxweb_sidecar(path, ROUTE, url=response.url, request=response.request,
-                             retrieved=retrieved)
+                             retrieved=retrieved, asked=plan.asked)
     except PxWebFormatError as exc:
         raise RefreshError(str(exc).splitlines()[0]) from None
     if meta["table_id"] != plan.spec.table_id:
@@ -301,18 +333,21 @@ def _default_check(folder: Path) -> None:
 def refresh(data_dir: Path, client: PxWebClient, tables: Iterable[str] | None = None,
             dry_run: bool = False, build: Callable[[Path, Path], None] | None = None,
             check: Callable[[Path], None] | None = None,
-            echo: Callable[[str], None] = lambda _line: None) -> RefreshResult:
-    """Refresh ``data_dir`` from the API behind ``client``; all or nothing. Holds the data
-    folder's lock (:data:`DATA_LOCK`) throughout: a second refresh or a build into the same
-    folder says it is busy instead of sharing the staging folder."""
+            echo: Callable[[str], None] = lambda _line: None,
+            history: bool = False) -> RefreshResult:
+    """Refresh ``data_dir`` from the API behind ``client``; all or nothing. With
+    ``history``, every period each table offers that ``data/raw/pxweb`` does not hold (the
+    single-period indicators gain their series), split to fit the API's cell limit. Holds the
+    data folder's lock (:data:`DATA_LOCK`) throughout: a second refresh or a build into the
+    same folder says it is busy instead of sharing the staging folder."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise RefreshError(f"{data_dir}: no such data folder")
     with lock(data_dir, DATA_LOCK, "analysis data refresh or build"):
-        return _refresh(data_dir, client, tables, dry_run, build, check, echo)
+        return _refresh(data_dir, client, tables, dry_run, build, check, echo, history)
 
 
-def _refresh(data_dir, client, tables, dry_run, build, check, echo) -> RefreshResult:
+def _refresh(data_dir, client, tables, dry_run, build, check, echo, history) -> RefreshResult:
     raw = data_dir / "raw"
     if not (raw / "pxweb").is_dir():
         raise RefreshError(f"{raw / 'pxweb'} does not exist: the snapshot holds no raw PxWeb "
@@ -325,8 +360,8 @@ def _refresh(data_dir, client, tables, dry_run, build, check, echo) -> RefreshRe
     municipalities = municipality_codes(data_dir)
 
     client.configure()
-    plans = [plan_table(client, TABLES[t], held.get(t, [])) for t in ids]
-    results = [TableResult(p.spec.table_id, p.held, list(p.new)) for p in plans]
+    plans = [plan_table(client, TABLES[t], held.get(t, []), history) for t in ids]
+    results = [TableResult(p.spec.table_id, p.held, list(p.new), asked=p.asked) for p in plans]
     for plan in plans:  # before fetching anything: is the table on the snapshot's division?
         if plan.new:
             check_division(plan, {c[2:] for c in plan.area_values
@@ -349,7 +384,7 @@ def _refresh(data_dir, client, tables, dry_run, build, check, echo) -> RefreshRe
                 continue
             calls = query_bodies(plan, client.max_values)
             for index, (periods, areas, body) in enumerate(calls, start=1):
-                echo(f"{plan.spec.table_id}: fetching {', '.join(periods)}"
+                echo(f"{plan.spec.table_id}: fetching {_periods_text(periods)}"
                      + (f" (part {index} of {len(calls)})" if len(calls) > 1 else ""))
                 response = client.query(plan.spec, body)
                 retrieved = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -408,6 +443,13 @@ def _swap(staging: Path, data_dir: Path, backup: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
+def _periods_text(periods: list[str]) -> str:
+    """'2026' / '2026, 2027' / a long run shortened: '2007M01–2025M01 (217 periods)'."""
+    if len(periods) <= 3:
+        return ", ".join(periods)
+    return f"{periods[0]}–{periods[-1]} ({len(periods)} periods)"
+
+
 def summary(result: RefreshResult) -> str:
     lines = []
     for table in result.tables:
@@ -415,8 +457,12 @@ def summary(result: RefreshResult) -> str:
         held = f"held {table.held[-1]}" if table.held else "none held"
         if table.new:
             verb = "newer" if result.dry_run else "added"
+            asked = ""
+            if spec.parts is not None:  # say which the API offered: the total or the parts
+                asked = (" (asked in parts: local workers and in-commuters)"
+                         if table.asked == "parts" else " (asked as the total: jobs only)")
             lines.append(f"{table.table_id:<5} {spec.title[:40]:<40} {held:<13} {verb}: "
-                         f"{', '.join(table.new)}")
+                         f"{_periods_text(table.new)}{asked}")
         else:
             lines.append(f"{table.table_id:<5} {spec.title[:40]:<40} {held:<13} up to date")
     if result.dry_run:

@@ -27,7 +27,9 @@ def data_rows(tables) -> list[dict]:
             res = resource(name)
         except (KeyError, ProvenanceError):  # read, but not a resource (datapackage)
             continue
-        if res.get("years"):
+        if res.get("vintage"):  # a series given as its own text (months with a gap)
+            vintage = res["vintage"]
+        elif res.get("years"):
             vintage = format_years(res["years"])
         else:
             years = [str(s["data_year"]) for s in res["sources"] if s.get("data_year")]

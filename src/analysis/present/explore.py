@@ -11,7 +11,10 @@ The views are displayed as ordinary outputs with a display id and replaced in pl
 (``DisplayHandle.update``) when a control changes. So the same cell shows static output
 where there is no widget front end (papermill, nbconvert, a file share), and in JupyterLab
 the controls redraw it. The figures are those of the size-class report
-(:mod:`analysis.present.figures.sizeclass`); the tables are plain numbers with a display format.
+(:mod:`analysis.present.figures.sizeclass`) and, for the chosen municipality, its
+population and the trends of the city profile (:mod:`analysis.present.text.trends`: jobs
+and in-commuters since 1987, the unemployment rate every month against its size class); the
+tables are plain numbers with a display format.
 """
 
 from __future__ import annotations
@@ -212,6 +215,7 @@ def views(sel: Selection, sort: str = "population", descending: bool = True) -> 
 
     from analysis.data.names import display_name
     from analysis.present.figures import sizeclass as plots
+    from analysis.present.text import trends as trends_view
 
     partnerships = city_partnerships(sel)
     name = display_name(sel.city, sel.lang)
@@ -227,6 +231,8 @@ def views(sel: Selection, sort: str = "population", descending: bool = True) -> 
         "city_population": image(city_figure(sel)),
         "city_partnerships": (_styled(partnerships) if len(partnerships)
                               else Markdown(t("explore.city.none", sel.lang, name=name))),
+        "city_trends": Markdown(trends_view.city_text(sel.city, sel.year, sel.lang)),
+        "city_trends_figure": image(trends_view.city_figure(sel.city, sel.year, sel.lang)),
     }
 
 

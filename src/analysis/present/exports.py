@@ -115,24 +115,39 @@ def _width(values: pd.Series, header: str, style: NumberStyle | None) -> int:
 
 def write_xlsx(frame: pd.DataFrame, path: Path, sheet_name: str, lang: str = "fi",
                formatters: dict | None = None) -> Path:
-    """Numbers as numbers with a number format, widths fitted, header bold and frozen."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """Numbers as numbers with a number format, widths fitted, header bold and frozen.
+
+    Written with XlsxWriter, cell by cell with the column's format: several times faster
+    than openpyxl's writer followed by a pass setting each cell's format (a report writes
+    an XLSX for every table and every figure's numbers)."""
+    import math
+
+    import xlsxwriter
 
     out, styles = export_frame(frame, formatters)
-    sheet_name = sheet_name[:31]  # Excel's limit
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        out.to_excel(writer, index=False, sheet_name=sheet_name)
-        sheet = writer.sheets[sheet_name]
-        sheet.freeze_panes = "A2"
-        for index, header in enumerate(out.columns, start=1):
-            letter = get_column_letter(index)
-            sheet[f"{letter}1"].font = Font(bold=True)
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                           "strings_to_numbers": False, "in_memory": True})
+    try:
+        sheet = book.add_worksheet(sheet_name[:31])  # Excel's limit
+        sheet.freeze_panes(1, 0)
+        bold = book.add_format({"bold": True})
+        for col, header in enumerate(out.columns):
             style = styles.get(header)
-            sheet.column_dimensions[letter].width = _width(out[header], header, style)
-            if style is None:
-                continue
-            code = style.excel(lang)
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = code
+            fmt = book.add_format({"num_format": style.excel(lang)}) if style else None
+            sheet.set_column(col, col, _width(out[header], header, style), fmt)
+            sheet.write_string(0, col, str(header), bold)
+            for row, value in enumerate(out[header].tolist(), start=1):
+                if value is None or (isinstance(value, float) and math.isnan(value)) \
+                        or value is pd.NA or value is pd.NaT:
+                    continue
+                if isinstance(value, bool):
+                    sheet.write_boolean(row, col, value)
+                elif style is not None:
+                    sheet.write_number(row, col, value, fmt)
+                elif isinstance(value, (int, float)):
+                    sheet.write_number(row, col, value)
+                else:
+                    sheet.write_string(row, col, str(value))
+    finally:
+        book.close()
     return path

@@ -46,7 +46,7 @@ def _claim_lines() -> list[str]:
         f"- **The growth-cities claim** ({claim.source_id}, dated {claim.source_date}: "
         f"{_n(claim.count)} cities, about {_n(claim.residents)} residents, {_n(claim.jobs)} jobs), "
         f"checked on the population of {claim.year} — the latest published when the release "
-        f"appeared — and the jobs of {jobs_year}, the latest jobs year held: count "
+        f"appeared — and the jobs of {jobs_year}, the latest jobs year then published: count "
         f"{verdict('cities', 'count')}, residents {verdict('cities', 'residents')}, jobs "
         f"{verdict('cities', 'jobs')}. Counting all municipalities instead of cities gives "
         f"{_n(all_count)} municipalities with {verdict('municipalities', 'residents')} "

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +27,9 @@ from analysis.core.langs import check_lang
 from analysis.core.version import git_state  # the footer's commit (benchmarks/floor.py replaces it)
 from analysis.present.i18n import t
 
+# "0" in the kernel's environment: figures get no SVG file (analysis render sets it for the
+# profiles --all-municipalities adds, unless --svg); anything else, or unset, writes it.
+SVG_ENV = "ANALYSIS_EXPORT_SVG"
 SCREEN_DPI = 150  # sharp on high-density screens, small enough to embed in the HTML
 DISPLAY_DPI = 110  # the width the page shows it at, as matplotlib's inline backend would
 # zlib level for PNGs: level 1 encodes a 300-dpi figure several times faster than the
@@ -129,6 +133,7 @@ class Report:
         self.export_href = export_href if export_href is not None else (
             str(self.export_dir) if self.export_dir else "")
         self.params = dict(params or {})
+        self.svg = os.environ.get(SVG_ENV, "1") != "0"
         self.files: list[Path] = []
         if self.export_dir:
             self.export_dir.mkdir(parents=True, exist_ok=True)
@@ -150,7 +155,8 @@ class Report:
         _display(HTML(f'<p class="export-links">{t("export.files", self.lang)}: {links}</p>'))
 
     def figure(self, fig, name: str) -> None:
-        """Show the figure; with an export folder also write ``name.png`` (300 dpi) and ``.svg``.
+        """Show the figure; with an export folder also write ``name.png`` (300 dpi) and ``.svg``
+        (unless the environment says not to: :data:`SVG_ENV`).
 
         The figure is laid out once and drawn twice (PNG, SVG); the page shows the 300-dpi
         PNG scaled down, an image rendered here rather than the figure object, so it appears
@@ -167,11 +173,15 @@ class Report:
         names = []
         data = getattr(fig, "_analysis_data", None)
         if self.export_dir:
-            png_path, svg_path = (self.export_dir / f"{name}.{ext}" for ext in ("png", "svg"))
+            png_path = self.export_dir / f"{name}.png"
             png_path.write_bytes(_png(image, dpi))
-            fig.savefig(svg_path, format="svg", bbox_inches=bbox, metadata={"Date": None})
-            self.files += [png_path, svg_path]
-            names = [png_path.name, svg_path.name]
+            self.files.append(png_path)
+            names = [png_path.name]
+            if self.svg:
+                svg_path = self.export_dir / f"{name}.svg"
+                fig.savefig(svg_path, format="svg", bbox_inches=bbox, metadata={"Date": None})
+                self.files.append(svg_path)
+                names.append(svg_path.name)
             if data is not None:  # the numbers the figure plots, for briefs and checks
                 names += self._table_files(data, f"{name}_data")
         alt = getattr(fig, "_analysis_alt", None) or getattr(fig, "_analysis_title", None)

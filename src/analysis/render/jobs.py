@@ -31,6 +31,7 @@ from analysis.render.notebooks import (
 )
 
 LANGS_DEFAULT = ("fi", "en")
+ALL_MUNICIPALITIES = "--all-municipalities"  # the reason of a profile only that option adds
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Job:
     group: str
     reason: str = ""
     key: str = ""
+    svg: bool = True  # write the figures' SVG files (off for --all-municipalities' additions)
 
     @property
     def normalised(self) -> dict:
@@ -160,11 +162,14 @@ def _plain(params: dict) -> dict:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
 
 
-def default_jobs(langs: Iterable[str] = LANGS_DEFAULT, all_municipalities: bool = False) -> list[Job]:
+def default_jobs(langs: Iterable[str] = LANGS_DEFAULT, all_municipalities: bool = False,
+                 svg: bool = False) -> list[Job]:
     """The default report set, from the data: the analyses with default parameters, one
     page per indicator of :data:`analysis.data.catalogue.INDICATORS`, one profile per
     partnership, one per municipality in a partnership or in the default size class
-    (cities only), or per municipality with ``all_municipalities``."""
+    (cities only), or per municipality with ``all_municipalities``. The profiles that
+    ``all_municipalities`` adds write SVG files only with ``svg`` (the default set always
+    does): a whole-country render spends a third of a profile's drawing on them."""
     from analysis.data.catalogue import INDICATORS
 
     langs = list(langs)
@@ -180,7 +185,11 @@ def default_jobs(langs: Iterable[str] = LANGS_DEFAULT, all_municipalities: bool 
         jobs += make_jobs("partnership_profile", {"partnership": pid}, langs,
                           reason="one profile per partnership")
     for code, reason in profile_cities(all_municipalities).items():
-        jobs += make_jobs("city_profile", {"city": _city_param(code)}, langs, reason=reason)
+        added = make_jobs("city_profile", {"city": _city_param(code)}, langs, reason=reason)
+        if reason == ALL_MUNICIPALITIES:
+            for job in added:
+                job.svg = svg
+        jobs += added
     return jobs
 
 
@@ -212,5 +221,5 @@ def profile_cities(all_municipalities: bool = False) -> dict[str, str]:
             f"city of {fmt_int(lo, 'en')}–{fmt_int(hi, 'en')} residents in {year}")
     if all_municipalities:
         for code in data.municipalities()["code"]:
-            reasons.setdefault(code, ["--all-municipalities"])
+            reasons.setdefault(code, [ALL_MUNICIPALITIES])
     return {code: "; ".join(r) for code, r in sorted(reasons.items())}

@@ -42,7 +42,7 @@ def base_key(job: Job, ctx: Context, langs: list[str]) -> str:
     commit shown in the footer, code shown or not. The data part is the read set."""
     parts = {"notebook": file_digest(job.notebook), "params": job.params, "lang": job.lang,
              "langs": sorted(langs), "package": ctx.package, "commit": ctx.commit,
-             "with_code": ctx.with_code}
+             "with_code": ctx.with_code, "svg": job.svg}
     return digest_json(parts)
 
 

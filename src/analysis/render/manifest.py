@@ -183,6 +183,7 @@ def stale_jobs(output: Path, ctx: Context | None = None) -> list[Job]:
         # as the user gave them (the index shows these); they normalise to the same file
         [job] = make_jobs(notebook, entry.get("given", entry.get("params")) or {}, [entry["lang"]],
                           reason=entry.get("reason", ""))
+        job.svg = entry.get("svg", True)  # as it was rendered (--all-municipalities: no SVG)
         jobs.append(job)
     return jobs
 

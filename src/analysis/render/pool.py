@@ -187,7 +187,7 @@ def _run(jobs, output, lock, n_workers, force, with_code, keep_ipynb, progress, 
         if todo:
             payloads = [{"notebook": str(job.notebook), "params": job.params, "lang": job.lang,
                          "rel": job.rel, "figures": job.figures, "with_code": with_code,
-                         "keep_ipynb": keep_ipynb, "identity": job.identity,
+                         "keep_ipynb": keep_ipynb, "identity": job.identity, "svg": job.svg,
                          "nav": render_index.nav(job.rel, job.stem, job.lang, langs_of[job.stem])}
                         for job in todo]
             # The kernels' footers show the commit the keys were made with (one git call
@@ -322,6 +322,7 @@ def _record(manifest: dict, job: Job, result: dict, ctx: Context) -> Outcome:
         "notebook": job.notebook.stem, "notebook_path": str(job.notebook),
         "group": job.group, "lang": job.lang, "stem": job.stem,
         "params": job.params, "given": job.given, "reason": job.reason, "vintage": vintage(job),
+        "svg": job.svg,
         "seconds": result["seconds"], "attempted": now, "in_default": previous.get("in_default"),
     }
     if result["status"] == "ok":

@@ -49,11 +49,13 @@ import analysis, analysis.data, analysis.present.report, analysis.present.style
 for _module in ("analysis.analyses.profiles", "analysis.analyses.sizeclass",
                 "analysis.analyses.claims", "analysis.analyses.network",
                 "analysis.analyses.peers", "analysis.analyses.params",
-                "analysis.present.figures.maps", "analysis.present.figures.sizeclass",
-                "analysis.present.figures.network", "analysis.present.figures.peers",
+                "analysis.analyses.trends", "analysis.present.figures.maps",
+                "analysis.present.figures.sizeclass", "analysis.present.figures.network",
+                "analysis.present.figures.peers", "analysis.present.figures.trends",
                 "analysis.present.text.city_profile", "analysis.present.text.partnership_profile",
                 "analysis.present.text.peers", "analysis.present.text.size_classes",
-                "analysis.present.text.network", "analysis.present.exports",
+                "analysis.present.text.network", "analysis.present.text.trends",
+                "analysis.present.exports", "xlsxwriter",
                 "analysis.analyses.indicators", "analysis.present.figures.indicators",
                 "analysis.present.text.indicator"):
     __import__(_module)
@@ -83,7 +85,10 @@ def die_with_parent() -> None:
         return
     if os.getppid() != parent:
         os._exit(1)
-RESET = "from analysis.render import worker as _render_worker\n_render_worker.kernel_reset()"
+# Run before each report: the warmed-up state back (not for a kernel's first report) and
+# the report's own options (kernel_prepare).
+PREPARE = ("from analysis.render import worker as _render_worker\n"
+           "_render_worker.kernel_prepare(reset={reset}, svg={svg})")
 
 
 # ---------------------------------------------------------------- inside the kernel
@@ -112,6 +117,17 @@ def kernel_snapshot() -> None:
         environ=dict(os.environ),
         path=list(sys.path),
     )
+
+
+def kernel_prepare(reset: bool = True, svg: bool = True) -> None:
+    """Before a report (runs inside the kernel): the warmed-up state back (:func:`kernel_reset`,
+    which also puts the environment back), then the report's own options for
+    :class:`analysis.present.report.Report`."""
+    from analysis.present.report import SVG_ENV
+
+    if reset:
+        kernel_reset()
+    os.environ[SVG_ENV] = "1" if svg else "0"
 
 
 def kernel_reset() -> None:
@@ -212,13 +228,13 @@ class Worker:
         client.kc = self.kc  # None the first time: nbclient starts the kernel and a client
         return client
 
-    def reset(self) -> None:
+    def reset(self, svg: bool = True) -> None:
+        """The warmed-up state back (a fresh kernel is in it) and the report's options."""
         import nbformat
 
-        if self.fresh:
-            self.fresh = False
-            return
-        self._client(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(RESET)])).execute()
+        code = PREPARE.format(reset=not self.fresh, svg=bool(svg))
+        self.fresh = False
+        self._client(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])).execute()
 
     def reads(self) -> list:
         """The read set of the report just executed (from the kernel, one JSON line)."""
@@ -272,7 +288,7 @@ class Worker:
                                        kernel_name="python3", language="python")
             if self.km is None:
                 self.start()
-            self.reset()
+            self.reset(job.get("svg", True))
             self._client(nb).execute()
             result["reads"] = self.reads()
         except WorkerStartError as exc:

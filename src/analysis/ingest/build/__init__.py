@@ -12,9 +12,10 @@ summing the absorbed municipality's counts and areas into its successor for the 
 before it, and by dissolving the polygons; the curated merger table says which codes merged
 into which and when. Every step is counted and written into ``datapackage.json``.
 
-One module per table (:mod:`.municipalities`, :mod:`.population`, :mod:`.jobs`,
-:mod:`.indicators`, :mod:`.boundaries`, :mod:`.partnerships`, :mod:`.claims`), what they share in
-:mod:`.common`, the descriptor in :mod:`.package`.
+One module per table (:mod:`.municipalities`, :mod:`.population`, :mod:`.jobs` (jobs and
+commuting), :mod:`.unemployment`, :mod:`.indicators`, :mod:`.boundaries`,
+:mod:`.partnerships`, :mod:`.claims`), what they share in :mod:`.common`, the descriptor in
+:mod:`.package`.
 
 Nothing is written unless everything passes: the tables go to a temporary folder inside
 the output, which is validated with the same checks ``analysis data check`` runs
@@ -61,6 +62,7 @@ from analysis.ingest.build.municipalities import build_municipalities, read_key_
 from analysis.ingest.build.package import datapackage
 from analysis.ingest.build.partnerships import build_partnerships
 from analysis.ingest.build.population import build_population
+from analysis.ingest.build.unemployment import build_unemployment
 
 __all__ = ["BuildError", "build_snapshot", "known_codes", "remove_leftovers"]
 
@@ -128,14 +130,16 @@ def build_snapshot(raw_dir: Path | None = None, output: Path | None = None,
         boundaries = build_boundaries(inputs, log, harmoniser)
         municipalities = build_municipalities(inputs, log, key, boundaries, harmoniser)
         population = build_population(inputs, log, harmoniser)
-        jobs = build_jobs(inputs, log, harmoniser)
+        names = NameIndex(municipalities, mergers, division_year)
+        jobs, commuting = build_jobs(inputs, log, harmoniser, names)
         indicators, country = build_indicators(inputs, log, harmoniser)
+        unemployment = build_unemployment(inputs, log, harmoniser, indicators)
     except pxweb.PxWebFormatError as exc:
         raise BuildError(str(exc)) from None
-    names = NameIndex(municipalities, mergers, division_year)
     sources, partnerships, memberships = build_partnerships(curated, names, log, sources_dir)
-    claims = build_claims(curated, sources, log)
+    claims = build_claims(curated, sources, log, partnerships)
     tables = {"municipalities": municipalities, "population": population, "jobs": jobs,
+              "commuting": commuting, "unemployment": unemployment,
               "sources": sources, "partnerships": partnerships, "memberships": memberships,
               "indicators": indicators, "country_indicators": country, "mergers": mergers,
               "claims": claims}

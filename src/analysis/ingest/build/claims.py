@@ -24,7 +24,8 @@ def _flag(item: dict, key: str, where: str) -> None:
         raise BuildError(f"{where}: {key} is {item[key]!r}; write true or false")
 
 
-def build_claims(curated: Path, sources: pd.DataFrame, log: BuildLog) -> pd.DataFrame:
+def build_claims(curated: Path, sources: pd.DataFrame, log: BuildLog,
+                 partnerships: pd.DataFrame | None = None) -> pd.DataFrame:
     path = curated / CLAIMS_FILE
     if not path.exists():
         raise BuildError(f"{path}: curated claims file missing")
@@ -59,6 +60,13 @@ def build_claims(curated: Path, sources: pd.DataFrame, log: BuildLog) -> pd.Data
             raise BuildError(f"{where}: unknown definition {unknown[0]!r}; the check knows "
                              f"{', '.join(DEFINITIONS)}")
         _flag(item, "cities_only", where)
+        if item["kind"] == "trend":
+            known_subjects = set(partnerships["partnership_id"]) if partnerships is not None else set()
+            if item.get("subject") not in known_subjects:
+                raise BuildError(f"{where}: a trend claim needs a subject, the partnership it "
+                                 f"speaks of (known: {', '.join(sorted(known_subjects))})")
+            if not any(isinstance(f, dict) and f.get("trend") for f in item["figures"].values()):
+                raise BuildError(f"{where}: a trend claim needs a figure with the trend claimed")
         for quantity, figure in item["figures"].items():
             if item["kind"] == "class_totals" and quantity not in CLAIM_QUANTITIES:
                 raise BuildError(f"{where}: unknown quantity {quantity!r}; a class_totals claim "

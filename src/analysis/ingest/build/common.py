@@ -199,7 +199,7 @@ class Harmoniser:
 
 
 def check_division_codes(path: Path, table_id: str, found: set[str], harmoniser: Harmoniser,
-                          log: BuildLog) -> set[str]:
+                          log: BuildLog, table: str = "indicators") -> set[str]:
     """Municipality codes of a response against the division; returns the codes to drop.
 
     A pseudo-code of the classification (199 "municipality unknown", 200 "abroad") is
@@ -220,7 +220,7 @@ def check_division_codes(path: Path, table_id: str, found: set[str], harmoniser:
                          + "; ".join(parts) + f"); add the mergers to data/curated/{MERGERS_FILE} "
                          "and rebuild")
     if pseudo:
-        log.add("indicators", f"pxweb/{path.name}: left out code(s) that name no municipality: "
+        log.add(table, f"{path.parent.name}/{path.name}: left out code(s) that name no municipality: "
                 + ", ".join(f"KU{c} ({catalogue.PSEUDO_MUNICIPALITIES[c]})" for c in pseudo))
     return set(pseudo)
 

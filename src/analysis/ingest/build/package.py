@@ -9,6 +9,7 @@ from pathlib import Path
 
 from analysis.core.files import frictionless_hash
 from analysis.core.paths import BOUNDARIES_FILE, TABLE_FILES
+from analysis.core.text import format_months
 from analysis.data import catalogue
 from analysis.data.schemas import FOREIGN_KEYS, PRIMARY_KEYS, SCHEMAS, frictionless_type
 
@@ -24,8 +25,18 @@ def _span(values) -> str:
     return values[0] if len(values) == 1 else f"{values[0]}–{values[-1]}"
 
 
-def _raw_source(name: str, meta: dict) -> dict:
-    return {
+# Raw inputs a table lists among its sources without building from them.
+ROLES = {
+    ("jobs", catalogue.JOBS_KEY_FIGURES): "compared only: the key figures' count of its year "
+    "against 115p's (see reconciliation); 115p is used",
+    ("unemployment", catalogue.UNEMPLOYMENT_HISTORY_R): "the original R data file; the build "
+    f"reads its json transcription ({catalogue.UNEMPLOYMENT_HISTORY}), a test proves them equal",
+}
+
+
+def _raw_source(name: str, meta: dict, table: str = "") -> dict:
+    role = ROLES.get((table, name))
+    return ({"role": role} if role else {}) | {
         "title": meta["title"], "publisher": meta["publisher"],
         "original_table": meta.get("original_table") or meta["table_id"],
         "table_id": meta["table_id"], "data_year": _span(meta["periods"]),
@@ -45,13 +56,19 @@ def table_inputs(inputs) -> dict[str, list[str]]:
                 if n.startswith("pxweb/") and m["table_id"] == "115p"]
     api_indicators = [n for n, m in inputs.meta.items()
                       if n.startswith("pxweb/") and m["table_id"] in indicator_tables]
+    api_unemployment = [n for n, m in inputs.meta.items()
+                        if n.startswith("pxweb/") and m["table_id"] == "12r5"]
+    exports = [catalogue.JOBS_LOCAL_WORKERS, catalogue.JOBS_IN_COMMUTERS]
     return {
         "municipalities": [catalogue.KEY_TABLE, catalogue.CITIES, catalogue.AREAS,
                            catalogue.CENTRAL_LOCALITIES],
         "population": sorted(api_population) + [catalogue.POPULATION_11RE,
                                                 catalogue.POPULATION_LAYER,
                                                 catalogue.POPULATION_THL],
-        "jobs": sorted(api_jobs, reverse=True) + [catalogue.JOBS_KEY_FIGURES],
+        "jobs": sorted(api_jobs, reverse=True) + exports + [catalogue.JOBS_KEY_FIGURES],
+        "commuting": sorted(api_jobs, reverse=True) + exports,
+        "unemployment": sorted(api_unemployment, reverse=True) + [
+            catalogue.UNEMPLOYMENT_HISTORY, catalogue.UNEMPLOYMENT_HISTORY_R],
         "indicators": sorted(api_indicators),
         "country_indicators": sorted(api_indicators),
         "boundaries": [catalogue.BOUNDARIES_TOPO],
@@ -84,7 +101,7 @@ def datapackage(tables: dict, log, inputs, folder: Path, builder_version: str,
                 {"fields": col, "reference": {"resource": ref, "fields": ref_col}}
                 for col, ref, ref_col in FOREIGN_KEYS[name]]
         if name in sources_of:
-            sources = [_raw_source(n, inputs.meta[n]) for n in sources_of[name]]
+            sources = [_raw_source(n, inputs.meta[n], name) for n in sources_of[name]]
         elif name == "claims":
             sources = [{"title": "Published claims checked by the reports",
                         "publisher": "this project, from the source documents",
@@ -107,7 +124,10 @@ def datapackage(tables: dict, log, inputs, folder: Path, builder_version: str,
             "sources": sources, "licenses": [CC_BY],
             "transformations": log.steps.get(name, []),
         }
-        if "year" in frame and name != "indicators" and name != "country_indicators":
+        if name == "unemployment":  # months: a year with one month held is not that year
+            resource["periods"] = sorted(frame["period"].unique().tolist())
+            resource["vintage"] = format_months(resource["periods"])
+        elif "year" in frame and name != "indicators" and name != "country_indicators":
             resource["years"] = sorted(int(y) for y in frame["year"].unique())
         if name in ("indicators", "country_indicators"):
             resource["periods"] = {ind: sorted(group["period"].unique().tolist())
@@ -132,8 +152,8 @@ def datapackage(tables: dict, log, inputs, folder: Path, builder_version: str,
     return {
         "profile": "tabular-data-package",
         "name": "finnish-urban-policy-snapshot",
-        "title": "Finnish municipalities, population, jobs, indicators and urban-policy "
-                 "partnerships",
+        "title": "Finnish municipalities, population, jobs, commuting, unemployment, "
+                 "indicators and urban-policy partnerships",
         "description": (f"All tables on the municipal division of 1 January {division_year} "
                         f"({n_municipalities} municipalities). Built by `analysis data build` "
                         "from the raw inputs in raw/ (official open data, each with a sidecar) "

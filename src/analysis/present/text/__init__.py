@@ -6,5 +6,8 @@ per report (the analyses compute and return data only):
 - :mod:`~analysis.present.text.city_profile` — ``notebooks/city_profile.ipynb``
 - :mod:`~analysis.present.text.partnership_profile` — ``notebooks/partnership_profile.ipynb``
 - :mod:`~analysis.present.text.peers` — the comparison sections of the three reports above
+- :mod:`~analysis.present.text.trends` — where a place is heading (jobs, in-commuters, the
+  monthly unemployment rate) in the profiles, the size-class report and the explorer, and
+  the growth-cities release's employment claim
 - :mod:`~analysis.present.text.common` — helpers the reports share
 """

@@ -98,8 +98,13 @@ def plot_members(part: PartnershipProfile, lang: str):
     plotted = pd.DataFrame({"code": m["code"], "name": m[f"name_{lang}"],
                             "population": m["population"],
                             "size_class": [labels[int(i)] for i in m["class_index"]]})
+    # Room for the longest name on the left (8-point tick labels), then fixed margins: no
+    # tight layout, no tight box.
+    longest = max(len(str(name)) for name in m[f"name_{lang}"])
+    left = (0.2 + longest * 8 * style.AVERAGE_CHAR_EM / 72) / fig.get_figwidth()
+    style.fixed_margins(fig, left=left, top=0.45, bottom=0.75, right=0.96)
     style.finish(fig, ax, title=t("partner.fig.members", lang, year=part.year),
-                 xlabel=t("axis.population", lang),
+                 xlabel=t("axis.population", lang), layout=False,
                  source=source_line(lang, t("source.population", lang, year=part.year),
                                           t("source.partnerships", lang)),
                  alt=alt, data=plotted)
@@ -120,9 +125,11 @@ def plot_combined(part: PartnershipProfile, lang: str):
             start=fmt_int(first, lang), end=fmt_int(last, lang),
             change=fmt_signed_pct((last - first) / first, lang))
     plotted = pd.DataFrame({"year": years, "population": part.series.to_numpy()})
+    subtitle = gap_note(years, lang)
+    style.fixed_margins(fig, left=0.14, top=0.62 if subtitle else 0.45)
     style.finish(fig, ax, title=t("partner.fig.combined", lang, n=part.totals["n"]),
                  xlabel=t("axis.year", lang), ylabel=t("axis.population", lang),
-                 subtitle=gap_note(years, lang),
+                 subtitle=subtitle, layout=False,
                  source=source_line(lang, t("source.population_years", lang,
                                                   years=format_years(years))),
                  alt=alt, data=plotted)
@@ -159,10 +166,11 @@ def plot_map(part: PartnershipProfile, lang: str):
     if pd.notna(host):
         alt += " " + t("alt.partner.map_host", lang, host=resolve(host).name(lang))
     plotted = pd.DataFrame({"code": m["code"], "name": m[f"name_{lang}"], "role": m["role"]})
+    style.fixed_margins(fig, left=0.02, right=0.98, top=0.45, bottom=0.4)
     style.finish(fig, None, title=t("partner.fig.map", lang, n=part.totals["n"]),
                  source=source_line(lang, t("source.boundaries", lang),
                                           t("source.partnerships", lang)),
-                 alt=alt, data=plotted)
+                 alt=alt, data=plotted, layout=False)
     return fig
 
 

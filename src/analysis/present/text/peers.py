@@ -42,6 +42,16 @@ def period_label(period: str, lang: str) -> str:
     return period
 
 
+def months_text(periods, lang: str) -> str:
+    """Runs of months in words: 'helmikuu 2025–toukokuu 2026' / 'February 2025–May 2026'."""
+    from analysis.core.text import format_months
+
+    if not len(periods):
+        return ""
+    return ", ".join("–".join(period_label(p, lang) for p in run.split("–"))
+                     for run in format_months(periods).split(", "))
+
+
 def source_table_label(table: str, lang: str) -> str:
     if table in (peers.POPULATION_SOURCE, peers.JOBS_SOURCE):
         return t(f"peers.source_table.{table}", lang)

@@ -9,7 +9,14 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import data
-from analysis.analyses.claims import CLAIM_QUANTITIES, Claim, claim_summary, default, precision_step
+from analysis.analyses.claims import (
+    CLAIM_QUANTITIES,
+    Claim,
+    claim_summary,
+    default,
+    jobs_year_available_at,
+    precision_step,
+)
 from analysis.analyses.sizeclass import (
     STANDARD_EDGES,
     city_title_year,
@@ -160,7 +167,7 @@ def claim_intro_text(claim: Claim | None = None, lang: str = "fi") -> str:
     return t("size.claim.intro", lang, title=source[f"title_{lang}"], date=source["date"],
              count=fmt_int(claim.count, lang), bounds=class_label(*claim.bounds, lang),
              residents=fmt_int(claim.residents, lang), jobs=fmt_int(claim.jobs, lang),
-             year=claim.year, jobs_year=int(data.jobs()["year"].max()))
+             year=claim.year, jobs_year=jobs_year_available_at(claim.source_date, claim.year))
 
 
 def claim_report_table(check: pd.DataFrame, claim: Claim | None = None,
@@ -170,7 +177,7 @@ def claim_report_table(check: pd.DataFrame, claim: Claim | None = None,
            t("size.col.claimed", lang), t("size.col.computed", lang),
            t("size.col.difference", lang), t("size.col.difference_pct", lang),
            t("size.col.data_year", lang), t("size.col.confirmed", lang)]
-    jobs_year = int(data.jobs()["year"].max())
+    jobs_year = check.attrs["jobs_year"]
     years = [t("size.claim.jobs_year_note", lang, year=y) if q == "jobs" and y == jobs_year
              else str(y) for q, y in zip(check["quantity"], check["data_year"])]
     out = pd.DataFrame(dict(zip(col, [
