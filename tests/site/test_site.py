@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from analysis import render
-from analysis.analyses import sizeclass
+from analysis.analyses import similar, sizeclass
 from analysis.core import paths
 from analysis.present.i18n import fmt_int
 
@@ -35,7 +35,8 @@ SET = [
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("site")
-    jobs = [job for notebook, params in SET for job in render.make_jobs(notebook, params, ("fi", "en"))]
+    jobs = render.with_linked(  # the city profile links to its similar municipalities' page
+        [job for notebook, params in SET for job in render.make_jobs(notebook, params, ("fi", "en"))])
     summary = render.run(jobs, output=output, n_workers=2, progress=False)
     assert summary.exit_code == 0, render.summary_table(summary)
     return output
@@ -132,7 +133,9 @@ def test_pages_in_headless_chromium(site):
              "analyses/partnership-network.html": "analysis-network",
              "partnerships/growth-cities.html": "partnership-growth-cities",
              "partnerships/regional-towns.html": "partnership-regional-towns",
-             "cities/seinajoki-743.html": "city-seinajoki", "en/index.html": "index-en"}
+             "cities/seinajoki-743.html": "city-seinajoki", "en/index.html": "index-en",
+             f"{render.make_jobs('compare', {'places': similar.group('743')}, ['fi'])[0].rel}":
+                 "comparison-seinajoki-similar"}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -1,5 +1,5 @@
 """``reports/index.html`` (Finnish) and ``reports/en/index.html`` (English): every report
-grouped (analyses, partnerships, cities) with title, parameters, data vintage, render date,
+grouped (analyses, partnerships, cities, comparisons) with title, parameters, data vintage, render date,
 status and links to both language versions.
 
 Built from the render manifest *and the files present*, so it never links a page that is
@@ -19,7 +19,7 @@ from analysis.data.provenance import load_datapackage, resource
 from analysis.present import html
 from analysis.present.i18n import t
 
-GROUPS = ("analyses", "partnerships", "cities")
+GROUPS = ("analyses", "partnerships", "cities", "comparisons")
 
 
 def _order(langs) -> list[str]:

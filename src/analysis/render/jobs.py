@@ -4,7 +4,8 @@ A report's file name is stable and readable: the notebook's path pattern plus ev
 parameter whose normalised value differs from the notebook's normalised default
 (``analyses/size-classes--year-2010--bounds-20000-40000``); too long a name is shortened
 with a stable hash. The default set comes from the data: the analyses, one profile per
-partnership and one per city in a partnership or in the mid-size class.
+partnership and one per city in a partnership or in the mid-size class, and the pages
+those link to (each city profile's comparison with its similar municipalities).
 """
 
 from __future__ import annotations
@@ -140,6 +141,38 @@ def make_jobs(notebook, params: dict, langs: Iterable[str] = LANGS_DEFAULT,
             for lang in langs]
 
 
+def href(from_notebook, from_params: dict, to_notebook, to_params: dict) -> str:
+    """The relative link from one report's page to another's in the same language (every
+    language's pages are laid out alike, so the link is the same in each):
+    ``href("city_profile", {"city": "Pori"}, "compare", {"places": [...]})`` ->
+    ``'../comparisons/….html'``."""
+    import posixpath
+
+    source = make_jobs(from_notebook, from_params, [LANGS_DEFAULT[0]])[0].stem
+    target = make_jobs(to_notebook, to_params, [LANGS_DEFAULT[0]])[0].stem
+    return posixpath.relpath(f"{target}.html", posixpath.dirname(source) or ".")
+
+
+def with_linked(jobs: list[Job]) -> list[Job]:
+    """``jobs`` and, after them, the pages they link to (a city profile: the comparison
+    with its similar municipalities; :attr:`NotebookSpec.links`), in the same languages,
+    each page once: a rendered page's links then resolve."""
+    out, seen = list(jobs), {job.rel for job in jobs}
+    for job in jobs:
+        spec = spec_for(job.notebook)
+        if spec.links is None:
+            continue
+        for notebook, params in spec.links(job.params):
+            if not (paths.NOTEBOOKS_DIR / f"{notebook}.ipynb").exists():
+                continue
+            for linked in make_jobs(notebook, params, [job.lang],
+                                    reason=f"linked from {job.stem}"):
+                if linked.rel not in seen:
+                    seen.add(linked.rel)
+                    out.append(linked)
+    return out
+
+
 def _plain(params: dict) -> dict:
     """JSON-able values (tuples as lists): what papermill writes into the notebook."""
     return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
@@ -148,7 +181,8 @@ def _plain(params: dict) -> dict:
 def default_jobs(langs: Iterable[str] = LANGS_DEFAULT, all_municipalities: bool = False) -> list[Job]:
     """The default report set, from the data: the analyses with default parameters, one
     profile per partnership, one per municipality in a partnership or in the default size
-    class (cities only), or per municipality with ``all_municipalities``."""
+    class (cities only), or per municipality with ``all_municipalities``, and the pages
+    they link to (:func:`with_linked`)."""
     langs = list(langs)
     jobs: list[Job] = []
     for stem in ("size_classes", "partnership_network"):
@@ -159,7 +193,7 @@ def default_jobs(langs: Iterable[str] = LANGS_DEFAULT, all_municipalities: bool 
                           reason="one profile per partnership")
     for code, reason in profile_cities(all_municipalities).items():
         jobs += make_jobs("city_profile", {"city": _city_param(code)}, langs, reason=reason)
-    return jobs
+    return with_linked(jobs)
 
 
 def _city_param(code: str) -> str:

@@ -34,14 +34,17 @@ class NotebookSpec:
     without a spec is cached just as correctly.
 
     ``path`` gives the report's file (without language prefix or suffix) from the
-    normalised values; ``identity`` names the parameters already in that path.
+    normalised values; ``identity`` names the parameters already in that path; ``links``
+    the pages the report links to, as (notebook, parameters), rendered with it
+    (:func:`analysis.render.jobs.with_linked`) so that its links resolve.
     """
 
     name: str
-    group: str  # analyses | partnerships | cities
+    group: str  # analyses | partnerships | cities | comparisons
     path: Callable[[dict], str]
     params: type[ReportParams] | None = None
     identity: tuple[str, ...] = ()
+    links: Callable[[dict], list[tuple[str, dict]]] | None = None
 
     @property
     def accepts(self) -> dict[str, tuple[type, ...]]:
@@ -60,10 +63,24 @@ def _city_path(p: dict) -> str:
     return f"cities/{slug(name)}-{p['city']}"
 
 
+def _city_links(p: dict) -> list[tuple[str, dict]]:
+    """A city profile links to the comparison of the city with its similar municipalities."""
+    from analysis.analyses import similar
+
+    return [("compare", {"places": similar.group(p["city"])})]
+
+
+def _compare_path(p: dict) -> str:
+    """``comparisons/kokkola-272--seinajoki-743--vaasa-905``: the places by code (the
+    normalised order), so every spelling and order of the same places is one page."""
+    names = data.municipalities().set_index("code")["name_fi"]
+    return "comparisons/" + "--".join(f"{slug(names[c])}-{c}" for c in p["places"])
+
+
 SPECS: dict[str, NotebookSpec] = {
     spec.name: spec for spec in [
         NotebookSpec("city_profile", "cities", _city_path, report_params.CityProfileParams,
-                     identity=("city",)),
+                     identity=("city",), links=_city_links),
         NotebookSpec("partnership_profile", "partnerships",
                      lambda p: f"partnerships/{p['partnership']}",
                      report_params.PartnershipProfileParams, identity=("partnership",)),
@@ -71,6 +88,8 @@ SPECS: dict[str, NotebookSpec] = {
                      report_params.SizeClassesParams),
         NotebookSpec("partnership_network", "analyses", lambda p: "analyses/partnership-network",
                      report_params.NetworkParams),
+        NotebookSpec("compare", "comparisons", _compare_path, report_params.CompareParams,
+                     identity=("places",)),
     ]
 }
 

@@ -6,5 +6,7 @@ per report (the analyses compute and return data only):
 - :mod:`~analysis.present.text.city_profile` — ``notebooks/city_profile.ipynb``
 - :mod:`~analysis.present.text.partnership_profile` — ``notebooks/partnership_profile.ipynb``
 - :mod:`~analysis.present.text.peers` — the comparison sections of the three reports above
+- :mod:`~analysis.present.text.compare` — ``notebooks/compare.ipynb`` and the explorer's comparison
+- :mod:`~analysis.present.text.similar` — the city profile's similar municipalities
 - :mod:`~analysis.present.text.common` — helpers the reports share
 """
