@@ -98,7 +98,7 @@ def test_profile_tables_rank_among_all_municipalities():
     frame, formats = peers_text.city_table(comp, "en")
     assert list(frame.columns)[4:] == ["Seinäjoki", "Class median", "Median of similar municipalities",
                                        "Finland", "Rank in class", "Rank in Finland"]
-    assert frame["Rank in Finland"].iloc[-1] == "12 / 308"
+    assert frame["Rank in Finland"].iloc[-1] == "12/308"
     assert "Rank in Finland: the rank among all 308 municipalities" in peers_text.city_caption(comp, "en")
     plain = peers_text.city_table(peers.city_comparison("Seinäjoki"), "en")[0]
     assert "Median of similar municipalities" not in plain and "Rank in Finland" in plain
@@ -107,7 +107,7 @@ def test_profile_tables_rank_among_all_municipalities():
     best = part.at["median_income", "members_rank_best"]
     worst = part.at["median_income", "members_rank_worst"]
     row = list(table.iloc[:, 0]).index(peers_text.measure_label("median_income", "fi"))
-    assert table["Jäsenten sijat koko maassa"].iloc[row] == f"{int(best)}–{int(worst)} / 308"
+    assert table["Jäsenten sijat koko maassa"].iloc[row] == f"{int(best)}–{int(worst)}/308"
 
 
 def test_similar_section_words():

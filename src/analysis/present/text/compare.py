@@ -43,7 +43,7 @@ def places_table(pl: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("col.code", lang): pl["code"].to_numpy(),
         t("col.region", lang): pl[name_column(lang, "region")].to_numpy(),
         t("compare.col.population", lang, year=pl.attrs["year"]): pl["population"].to_numpy(),
-        t("compare.col.population_rank", lang): [f"{r} / {pl.attrs['n']}"
+        t("compare.col.population_rank", lang): [f"{r}/{pl.attrs['n']}"
                                                  for r in pl["population_rank"]],
         t("col.size_class", lang): [class_label(lo, hi, lang) for lo, hi in
                                     zip(pl["class_lo"], pl["class_hi"])],

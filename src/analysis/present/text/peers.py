@@ -115,13 +115,14 @@ def _row_texts(frame: pd.DataFrame, column: str, lang: str) -> list[str]:
 
 
 def _rank_text(rank, n) -> str:
-    return f"{int(rank)} / {int(n)}" if pd.notna(rank) else "–"
+    """'14/19': no space, so that a narrow column does not break it."""
+    return f"{int(rank)}/{int(n)}" if pd.notna(rank) else "–"
 
 
 def city_table(comp: pd.DataFrame, lang: str):
     """(frame, formatters): measure, unit, period, source table, the city's value, class
     median, the similar municipalities' median (where ``comp`` holds it:
-    :func:`analysis.analyses.similar.add_group`), Finland, rank 'k / n' in the class and
+    :func:`analysis.analyses.similar.add_group`), Finland, rank 'k/n' in the class and
     among all municipalities, and a note with the reason where a value is missing (only
     when one is). Numbers stay numbers (rounded to the measure's decimals) for CSV/XLSX;
     the formatters give each row's text."""
@@ -204,8 +205,8 @@ def partnership_table(comp: pd.DataFrame, lang: str):
     frame = pd.DataFrame({**_meta_columns(comp, lang),
                           **{label: comp[key].to_numpy() for key, label in cols.items()}})
     frame[t("compare.col.members_rank_all", lang)] = [
-        "–" if pd.isna(best) else f"{int(best)}–{int(worst)} / {int(n)}" if best != worst
-        else f"{int(best)} / {int(n)}"
+        "–" if pd.isna(best) else f"{int(best)}–{int(worst)}/{int(n)}" if best != worst
+        else f"{int(best)}/{int(n)}"
         for best, worst, n in zip(comp["members_rank_best"], comp["members_rank_worst"],
                                   comp["n_all"])]
     return frame, {cols[k]: _row_texts(comp, k, lang)

@@ -174,7 +174,7 @@ def _source_label(source: str, lang: str) -> str:
 
 
 def measures_caption(lang: str) -> str:
-    return method_text(lang) + " " + t("similar.measures_caption", lang)
+    return t("similar.measures_caption", lang)
 
 
 def link_text(code: str, places: list[str], href: str | None, lang: str) -> str:
