@@ -67,9 +67,17 @@ def test_a_city_profile_brings_its_comparison_and_links_to_it():
     assert linked.params["places"] == sorted(group) and linked.lang == "fi"
     assert linked.reason == "linked from cities/seinajoki-743"
     assert jobs[3].rel == f"en/{linked.rel}"
-    href = render.href("city_profile", {"city": "Seinäjoki"}, "compare", {"places": group})
-    assert href == f"../{linked.rel}"
+    assert render.linked_href("city_profile", {"city": "Seinäjoki"}, "compare") == f"../{linked.rel}"
     assert render.with_linked(jobs) == jobs  # each page once
+
+
+def test_a_profile_outside_the_default_set_links_to_no_page():
+    jobs = render.with_linked(render.make_jobs("city_profile", {"city": "Alajärvi"}, ["fi"]))
+    assert [j.rel for j in jobs] == ["cities/alajarvi-005.html"]
+    assert render.linked_href("city_profile", {"city": "005"}, "compare") is None
+    everyone = render.default_jobs(["fi"], all_municipalities=True)
+    assert sum(j.group == "cities" for j in everyone) == 308
+    assert sum(j.group == "comparisons" for j in everyone) == 27  # the default set's only
 
 
 def test_the_default_set_holds_each_profiles_comparison():

@@ -38,7 +38,7 @@ _EXPORTS = {
     "check_langs": "jobs",
     "default_jobs": "jobs",
     "figures_of": "jobs",
-    "href": "jobs",
+    "linked_href": "jobs",
     "make_jobs": "jobs",
     "profile_cities": "jobs",
     "stem_of": "jobs",

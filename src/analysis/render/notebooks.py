@@ -34,9 +34,8 @@ class NotebookSpec:
     without a spec is cached just as correctly.
 
     ``path`` gives the report's file (without language prefix or suffix) from the
-    normalised values; ``identity`` names the parameters already in that path; ``links``
-    the pages the report links to, as (notebook, parameters), rendered with it
-    (:func:`analysis.render.jobs.with_linked`) so that its links resolve.
+    normalised values; ``identity`` names the parameters already in that path. (The pages a
+    report links to: :data:`analysis.render.jobs.LINKS`.)
     """
 
     name: str
@@ -44,7 +43,6 @@ class NotebookSpec:
     path: Callable[[dict], str]
     params: type[ReportParams] | None = None
     identity: tuple[str, ...] = ()
-    links: Callable[[dict], list[tuple[str, dict]]] | None = None
 
     @property
     def accepts(self) -> dict[str, tuple[type, ...]]:
@@ -63,13 +61,6 @@ def _city_path(p: dict) -> str:
     return f"cities/{slug(name)}-{p['city']}"
 
 
-def _city_links(p: dict) -> list[tuple[str, dict]]:
-    """A city profile links to the comparison of the city with its similar municipalities."""
-    from analysis.analyses import similar
-
-    return [("compare", {"places": similar.group(p["city"])})]
-
-
 def _compare_path(p: dict) -> str:
     """``comparisons/kokkola-272--seinajoki-743--vaasa-905``: the places by code (the
     normalised order), so every spelling and order of the same places is one page."""
@@ -80,7 +71,7 @@ def _compare_path(p: dict) -> str:
 SPECS: dict[str, NotebookSpec] = {
     spec.name: spec for spec in [
         NotebookSpec("city_profile", "cities", _city_path, report_params.CityProfileParams,
-                     identity=("city",), links=_city_links),
+                     identity=("city",)),
         NotebookSpec("partnership_profile", "partnerships",
                      lambda p: f"partnerships/{p['partnership']}",
                      report_params.PartnershipProfileParams, identity=("partnership",)),
