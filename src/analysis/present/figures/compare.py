@@ -104,7 +104,7 @@ def ranks_figure(sbs: pd.DataFrame, pl: pd.DataFrame, lang: str):
     for i in range(len(measures)):
         ax.axhline(i, color="#E5E5E5", lw=0.6, zorder=0.5)
     wide = sbs.pivot(index="measure", columns="code", values="rank_all").loc[measures, codes]
-    data = wide.rename(columns=_labels(pl, lang))
+    data = wide.rename(columns=_labels(pl, lang)).astype("Int64")  # ranks are whole numbers
     data.insert(0, "n_all", meta.loc[measures, "n_all"])
     data.index = [peers_text.measure_label(m, lang) for m in measures]
     data.index.name = t("peers.col.measure", lang)
