@@ -114,7 +114,7 @@ def test_datapackage_lists_every_table_with_provenance():
     names = {r["name"] for r in package["resources"]}
     assert names == {"municipalities", "population", "jobs", "commuting", "unemployment",
                      "sources", "partnerships", "memberships", "boundaries", "indicators",
-                     "country_indicators", "mergers", "claims"}
+                     "country_indicators", "mergers", "claims", "similarity_measures", "similar"}
     assert package["municipal_division"] == 2025
     for res in package["resources"]:
         assert res["licenses"][0]["name"] == "CC-BY-4.0"

@@ -110,7 +110,8 @@ def test_languages_are_deduplicated_and_jobs_capped(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["render", "city_profile", "--lang", "fi,fi",
                                       "--jobs", "100", "--output", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
-    assert [j.lang for j in seen["jobs"]] == ["fi"]
+    # the profile (Seinäjoki) and the comparison page it links to, each once, in Finnish
+    assert [(j.group, j.lang) for j in seen["jobs"]] == [("cities", "fi"), ("comparisons", "fi")]
     assert seen["n_workers"] == render.max_workers() <= (os.cpu_count() or 1)
 
 

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from analysis import render
-from analysis.analyses import sizeclass
+from analysis.analyses import similar, sizeclass
 from analysis.core import paths
 from analysis.present.i18n import fmt_int
 
@@ -48,7 +48,8 @@ AXED = ["index.html", "analyses/size-classes.html", "partnerships/growth-cities.
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("site")
-    jobs = [job for notebook, params in SET for job in render.make_jobs(notebook, params, LANGS)]
+    jobs = render.with_linked(  # the city profile links to its similar municipalities' page
+        [job for notebook, params in SET for job in render.make_jobs(notebook, params, LANGS)])
     summary = render.run(jobs, output=output, n_workers=2, progress=False)
     assert summary.exit_code == 0, render.summary_table(summary)
     return output
@@ -190,8 +191,11 @@ def test_pages_in_headless_chromium(site):
              "cities/seinajoki-743.html": "city-seinajoki", "en/index.html": "index-en",
              "sv/index.html": "index-sv", "status.html": "status",
              "indicators/unemployment_rate.html": "indicator-unemployment-rate",
-             "sv/cities/vaasa-905.html": "city-vaasa-sv"}
+             "sv/cities/vaasa-905.html": "city-vaasa-sv",
+             f"{render.make_jobs('compare', {'places': similar.group('743')}, ['fi'])[0].rel}":
+                 "comparison-seinajoki-similar"}
     axed = {f"{lang}/{rel}" if lang != "fi" else rel for rel in AXED for lang in LANGS}
+    axed |= {rel for rel, name in shots.items() if name == "comparison-seinajoki-similar"}
     violations: dict[str, list[str]] = {}
     axe = Axe()
     with sync_playwright() as pw:
@@ -237,16 +241,21 @@ def test_pages_in_headless_chromium(site):
             shown = page.evaluate("Array.from(document.querySelectorAll('li[data-search]'))"
                                   ".filter(li => !li.hidden).map(li => li.querySelector('a')"
                                   ".getAttribute('href'))")
-            assert [href.rsplit("/", 2)[-2:] for href in shown] == [["cities", "vaasa-905.html"]], shown
+            # Vaasa's profile and the comparisons Vaasa is in; nothing else
+            with_vaasa = sorted(p.name for p in (site / "comparisons").glob("*.html")
+                                if "vaasa-905" in p.name)
+            assert with_vaasa, "the set compares Seinäjoki with its similar municipalities"
+            assert sorted(href.rsplit("/", 2)[-2:] for href in shown) == sorted(
+                [["cities", "vaasa-905.html"]] + [["comparisons", n] for n in with_vaasa]), shown
             assert page.evaluate("document.querySelectorAll('section[data-group]:not([hidden])')"
-                                 ".length") == 1
-            assert page.text_content("#count").startswith("1 ")
+                                 ".length") == 2
+            assert page.text_content("#count").startswith(f"{1 + len(with_vaasa)} ")
             violations[f"{front.relative_to(site)} after typing Vasa"] = _axe(axe, page)
             if lang == "fi":
                 page.screenshot(path=str(SCREENSHOTS / "index-search-vasa.png"), full_page=True)
             page.fill("#q", "905")
             assert page.evaluate("document.querySelectorAll('li[data-search]:not([hidden])')"
-                                 ".length") == 1
+                                 ".length") == 1 + len(with_vaasa)
             # a partnership's name in any language: the partnership and its members
             page.fill("#q", {"fi": "kasvukaupungit", "en": "growth cities", "sv": "tillväxtstäder"}[lang])
             assert page.evaluate("document.querySelectorAll('li[data-search]:not([hidden])')"
@@ -255,7 +264,7 @@ def test_pages_in_headless_chromium(site):
         page.locator("img").first.screenshot(path=str(SCREENSHOTS / "indicator-map.png"))
         browser.close()
     assert not problems, "\n".join(problems)
-    assert len(violations) == len(AXED) * len(LANGS) + len(LANGS)
+    assert len(violations) == len(AXED) * len(LANGS) + 1 + len(LANGS)  # + the comparison
     found = {rel: ids for rel, ids in violations.items() if ids}
     assert found == {}, f"axe-core violations: {found}"
     (SCREENSHOTS / "axe.txt").write_text("".join(f"{rel}: 0 violations\n" for rel in violations),

@@ -171,7 +171,29 @@ class IndicatorParams(ReportParams):
                    lang=check_lang(lang))
 
 
+@dataclass(frozen=True)
+class CompareParams(ReportParams):
+    """``notebooks/compare.ipynb``: 2 to 10 municipalities side by side (any names, Swedish
+    names or codes, as a list or as text separated by commas; normalised to their codes,
+    sorted, each once) in a population year."""
+
+    places: tuple[str, ...]
+    year: int
+    lang: str = DEFAULT_LANG
+    notebook: ClassVar[str] = "compare"
+    accepts: ClassVar[dict] = {"places": (list, tuple, str, int), "year": YEAR_TYPES}
+
+    @classmethod
+    def check(cls, places="Seinäjoki, Vasa, 272", year=None, lang=DEFAULT_LANG, **extra):
+        from analysis.analyses.compare import check_places
+
+        _no_extra(cls, extra)
+        return cls(places=tuple(check_places(places)), year=check_year(year),
+                   lang=check_lang(lang))
+
+
 REPORTS: dict[str, type[ReportParams]] = {
     cls.notebook: cls for cls in (CityProfileParams, PartnershipProfileParams,
-                                  SizeClassesParams, NetworkParams, IndicatorParams)}
+                                  SizeClassesParams, NetworkParams, IndicatorParams,
+                                  CompareParams)}
 """Notebook name -> its parameter object."""

@@ -136,10 +136,15 @@ def comparison_indicators(year=None) -> pd.DataFrame:
 
 @memo.remembered
 def _comparison_indicators(year: int) -> pd.DataFrame:
-    wide = _population_read(year)
+    return measure_values(_population_read(year), data.indicators(), data.jobs(), year)
+
+
+def measure_values(wide: pd.DataFrame, indicators: pd.DataFrame, jobs: pd.DataFrame,
+                   year: int) -> pd.DataFrame:
+    """:func:`comparison_indicators` from the tables given, read nowhere: population
+    ``wide`` (code × year), the ``indicators`` and ``jobs`` tables. The build derives the
+    similar municipalities from the tables it is building with this same function."""
     codes = wide.index
-    indicators = data.indicators()
-    jobs = data.jobs()
     parts = []
     for m in MEASURES.values():
         if m.kind == "change":
@@ -229,6 +234,35 @@ def _rank(values: pd.Series, code: str) -> float:
     return float(given.rank(ascending=False, method="min")[code])
 
 
+def ranks(year=None) -> pd.DataFrame:
+    """Every municipality's rank on every measure, among all municipalities and within its
+    standard size class in ``year`` (1 = the highest value; equal values share the best
+    rank; only municipalities holding a value are ranked): code, measure, value, rank_all,
+    n_all, class_index, rank_class, n_class (how many in its class hold a value)."""
+    return _ranks(check_year(year))
+
+
+@memo.remembered
+def _ranks(year: int) -> pd.DataFrame:
+    wide = wide_values(comparison_indicators(year))
+    classes = sizeclass.classify(year, bounds=None, cities_only=False).set_index("code")
+    index = classes["class_index"].reindex(wide.index)
+    by_class = wide.groupby(index)
+    parts = {"value": wide, "rank_all": wide.rank(ascending=False, method="min"),
+             "n_all": pd.DataFrame({m: wide[m].notna().sum() for m in wide}, index=wide.index),
+             "rank_class": by_class.rank(ascending=False, method="min"),
+             "n_class": by_class.transform("count")}
+    out = pd.concat({k: v.stack() for k, v in parts.items()}, axis=1)
+    out.index.names = ["code", "measure"]
+    out = out.reset_index()
+    out.insert(4, "class_index", out["code"].map(index).astype("int64"))
+    for column in ("n_all", "n_class"):
+        out[column] = out[column].astype("int64")
+    out.attrs["year"] = year
+    return out[["code", "measure", "value", "rank_all", "n_all", "class_index", "rank_class",
+                "n_class"]]
+
+
 def class_peers(code: str, year=None) -> pd.DataFrame:
     """The municipalities in ``code``'s standard size class in ``year`` (itself included),
     largest first, with their class columns."""
@@ -243,8 +277,9 @@ def city_comparison(city, year=None) -> pd.DataFrame:
     """One row per measure (index: measure): the city's value, unit, period, source_table,
     missing_reason; the class median, the peers' spread (IQR), Finland's value; the city's
     rank among the peers holding a value (1 = highest) and how many hold one (``n_peers``,
-    the city included); ``above_median`` (None where the city has no value) and
-    ``distance``: (value − median) / spread.
+    the city included), its rank among all municipalities holding one (``rank_all`` of
+    ``n_all``); ``above_median`` (None where the city has no value) and ``distance``:
+    (value − median) / spread.
 
     ``attrs``: code, year, class_index, class labels, n_class (municipalities in the class).
     """
@@ -263,6 +298,10 @@ def city_comparison(city, year=None) -> pd.DataFrame:
     out["finland_period"] = finland["period"]
     out["rank"] = [_rank(wide[m], code) for m in out.index]
     out["n_peers"] = wide.notna().sum()
+    everyone = ranks(year)
+    everyone = everyone[everyone["code"] == code].set_index("measure")
+    out["rank_all"] = everyone["rank_all"]
+    out["n_all"] = everyone["n_all"]
     has = out["value"].notna() & out["class_median"].notna()
     out["above_median"] = pd.Series(out["value"] > out["class_median"], dtype=object).where(has, None)
     out["distance"] = (out["value"] - out["class_median"]) / out["spread"]
@@ -274,17 +313,25 @@ def city_comparison(city, year=None) -> pd.DataFrame:
     return out
 
 
-def above_median_summary(comparison: pd.DataFrame) -> dict:
-    """``n`` measures above the class median of the ``m`` the city has a value for (and a
-    median exists); ``standout``: the measure whose value lies farthest from the median in
-    units of the peers' spread (None if no measure qualifies), ``standout_above`` its side,
+GROUP_COLUMNS = {"class": ("above_median", "distance"),
+                 "similar": ("above_similar", "distance_similar")}
+"""Peer group -> its columns in a comparison (the similar municipalities':
+:func:`analysis.analyses.similar.add_group`)."""
+
+
+def above_median_summary(comparison: pd.DataFrame, group: str = "class") -> dict:
+    """``n`` measures above the ``group``'s median (``class``: the size class; ``similar``:
+    the similar municipalities) of the ``m`` the city has a value for (and a median
+    exists); ``standout``: the measure whose value lies farthest from the median in units
+    of the class peers' spread (None if no measure qualifies), ``standout_above`` its side,
     ``missing``: the measures without a value."""
-    held = comparison[comparison["above_median"].notna()]
-    distance = held["distance"].abs().dropna()
-    standout = distance.idxmax() if len(distance) else None
-    return {"n": int(held["above_median"].astype(bool).sum()), "m": len(held),
+    above, distance = GROUP_COLUMNS[group]
+    held = comparison[comparison[above].notna()]
+    far = held[distance].abs().dropna()
+    standout = far.idxmax() if len(far) else None
+    return {"n": int(held[above].astype(bool).sum()), "m": len(held),
             "standout": standout,
-            "standout_above": bool(held.at[standout, "above_median"]) if standout else None,
+            "standout_above": bool(held.at[standout, above]) if standout else None,
             "missing": [m for m in comparison.index if pd.isna(comparison.at[m, "value"])]}
 
 
@@ -324,7 +371,9 @@ def partnership_comparison(partnership, year=None, cities_only: bool = False) ->
     members hold a value, the same for the other municipalities of the members' class
     (:func:`partnership_groups`),
     the spread (IQR) of both together, Finland, and ``distance``: (members' median −
-    others' median) / spread. With no members every median is NaN and both counts 0."""
+    others' median) / spread; the members' best and worst rank among all municipalities
+    (``members_rank_best``, ``members_rank_worst`` of ``n_all``; 1 = the highest value).
+    With no members every median and rank is NaN and both counts 0."""
     pid = check_partnership(partnership)
     year = check_year(year)
     groups = partnership_groups(pid, year, cities_only)
@@ -339,6 +388,12 @@ def partnership_comparison(partnership, year=None, cities_only: bool = False) ->
         out[f"{key}_median"] = part.median() if len(part) else np.nan
         out[f"n_{key}"] = part.notna().sum() if len(part) else 0
     out["spread"] = wide.loc[groups["members"] + groups["others"]].apply(_spread)
+    everyone = ranks(year)
+    held = everyone[everyone["code"].isin(groups["members"]) & everyone["rank_all"].notna()]
+    by_measure = held.groupby("measure")["rank_all"]
+    out["members_rank_best"] = by_measure.min()
+    out["members_rank_worst"] = by_measure.max()
+    out["n_all"] = everyone.groupby("measure")["n_all"].first()
     out["finland"] = finland_values(year)["value"]
     out["distance"] = (out["members_median"] - out["others_median"]) / out["spread"]
     out.index.name = "measure"

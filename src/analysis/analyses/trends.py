@@ -166,16 +166,23 @@ def _shares_all() -> pd.DataFrame:
     return frame.pivot(index="year", columns="code", values="share").sort_index()
 
 
+def annual_means(rates: pd.DataFrame, held) -> pd.DataFrame:
+    """Complete year × code from ``rates`` (month ``YYYYMmm`` × code): the mean of the twelve
+    months, NaN unless all twelve are held for that code; only years whose twelve months
+    are all among ``held`` (the months a source holds). The one rule for an annual figure,
+    used by the reports and by the build's similarity measures."""
+    years = rates.index.str[:4].astype(int)
+    grouped = rates.groupby(years)
+    mean = grouped.mean().where(grouped.count() == MONTHS)
+    held = pd.Series(pd.unique(pd.Series(held)))
+    complete = held.groupby(held.str[:4].astype(int)).size()
+    return mean.loc[[y for y in complete.index[complete == MONTHS] if y in mean.index]]
+
+
 @memo.remembered
 def _annual_all() -> pd.DataFrame:
     """Complete year × code: the mean of the twelve months, NaN unless all twelve are held."""
-    wide = _rates_all()
-    years = wide.index.str[:4].astype(int)
-    grouped = wide.groupby(years)
-    mean = grouped.mean().where(grouped.count() == MONTHS)
-    held = pd.Series(data.unemployment()["period"].unique())  # the months a source holds
-    complete = held.groupby(held.str[:4].astype(int)).size()
-    return mean.loc[[y for y in complete.index[complete == MONTHS] if y in mean.index]]
+    return annual_means(_rates_all(), data.unemployment()["period"])
 
 
 def _unemployment_wide(codes) -> pd.DataFrame:

@@ -96,7 +96,7 @@ def render_command(
                                  "notebook's own parameters")
         job_list = render.default_jobs(langs, all_municipalities, svg=svg)
     else:
-        job_list = render.make_jobs(notebook, params, langs)
+        job_list = render.with_linked(render.make_jobs(notebook, params, langs))
     if list_only:
         typer.echo(render.describe(job_list, output, force, with_code))
         return

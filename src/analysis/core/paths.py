@@ -36,6 +36,7 @@ CURATED_DIR = PROJECT_ROOT / "data" / "curated"
 RAW_DIR = PROJECT_ROOT / "data" / "raw"
 MERGERS_FILE = "mergers.csv"
 CLAIMS_FILE = "claims.yaml"
+SIMILARITY_FILE = "similarity.yaml"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 
@@ -58,6 +59,8 @@ TABLE_FILES = {
     "country_indicators": "country_indicators.csv",
     "mergers": "mergers.csv",
     "claims": "claims.csv",
+    "similarity_measures": "similarity_measures.csv",
+    "similar": "similar.csv",
 }
 BOUNDARIES_FILE = "boundaries.gpkg"
 DATAPACKAGE_FILE = "datapackage.json"

@@ -7,6 +7,7 @@ report that reads it.
     from analysis import data
     data.population(); data.municipalities(); data.boundaries()    # EPSG:3067
     data.jobs(); data.commuting(); data.unemployment()             # series by year / month
+    data.similar(); data.similarity_measures()                     # similar municipalities
 
 Modules:
 
@@ -39,6 +40,8 @@ from analysis.data.snapshot import (
                                     partnerships,
                                     population,
                                     population_years,
+                                    similar,
+                                    similarity_measures,
                                     snapshot_token,
                                     sources,
                                     unemployment,
@@ -48,4 +51,4 @@ from analysis.data.validation import DataValidationError
 __all__ = ["DataValidationError", "Snapshot", "boundaries", "check", "claims", "commuting",
            "country_indicators", "data_dir", "indicators", "jobs", "load", "memberships",
            "mergers", "municipalities", "partnerships", "population", "population_years",
-           "snapshot_token", "sources", "unemployment"]
+           "similar", "similarity_measures", "snapshot_token", "sources", "unemployment"]

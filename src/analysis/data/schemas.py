@@ -279,6 +279,45 @@ CLAIMS = pa.DataFrameSchema(
     unique=["claim_id", "quantity"], strict=True, ordered=True, name="claims",
 )
 
+SIMILARITY_MEASURES = pa.DataFrameSchema(
+    {
+        "code": code(),
+        "measure": text("Measure of data/curated/similarity.yaml (see "
+                        "analysis.analyses.similar.KNOWN)"),
+        "value": pa.Column(float, nullable=True, description="The municipality's value (its "
+                           "unit: %, EUR, residents, residents per km², jobs per resident, or "
+                           "the urban–rural grouping's position 1 urban … 3 rural); empty "
+                           "where the data hold none"),
+        "period": text("The period of the value (a year, or a span of years for a change)"),
+        "source_table": text("Where the value comes from: a table of this snapshot or a "
+                             "Statistics Finland table id"),
+        "weight": pa.Column(float, pa.Check.gt(0), description="The measure's weight in the "
+                            "distance (data/curated/similarity.yaml)"),
+        "score": pa.Column(float, description="The value transformed and standardised over "
+                           "all municipalities (4 decimals); a missing value scored as the "
+                           "median of all"),
+        "imputed": pa.Column(bool, description="True where the value is missing and the "
+                             "median of all municipalities was used"),
+    },
+    checks=pa.Check(lambda df: df["value"].isna() == df["imputed"], element_wise=False,
+                    name="imputed exactly where the value is missing"),
+    unique=["code", "measure"], strict=True, ordered=True, name="similarity_measures",
+)
+
+SIMILAR = pa.DataFrameSchema(
+    {
+        "code": code(),
+        "rank": pa.Column("int64", pa.Check.ge(1), description="1 = the most similar"),
+        "similar_code": code("A similar municipality (the snapshot's division)"),
+        "distance": pa.Column(float, pa.Check.ge(0), description="Weighted Euclidean distance "
+                              "over the standardised measures (similarity_measures.csv), "
+                              "4 decimals"),
+    },
+    checks=pa.Check(lambda df: df["code"] != df["similar_code"], element_wise=False,
+                    name="a municipality is not its own neighbour"),
+    unique=["code", "rank"], strict=True, ordered=True, name="similar",
+)
+
 SCHEMAS = {
     "municipalities": MUNICIPALITIES,
     "population": POPULATION,
@@ -292,6 +331,8 @@ SCHEMAS = {
     "country_indicators": COUNTRY_INDICATORS,
     "mergers": MERGERS,
     "claims": CLAIMS,
+    "similarity_measures": SIMILARITY_MEASURES,
+    "similar": SIMILAR,
 }
 
 PRIMARY_KEYS = {
@@ -307,6 +348,8 @@ PRIMARY_KEYS = {
     "country_indicators": ["indicator", "period"],
     "mergers": ["code"],
     "claims": ["claim_id", "quantity"],
+    "similarity_measures": ["code", "measure"],
+    "similar": ["code", "rank"],
 }
 
 FOREIGN_KEYS = {
@@ -322,6 +365,8 @@ FOREIGN_KEYS = {
                     ("source_id", "sources", "source_id")],
     "claims": [("source_id", "sources", "source_id"),
                ("subject", "partnerships", "partnership_id")],
+    "similarity_measures": [("code", "municipalities", "code")],
+    "similar": [("code", "municipalities", "code"), ("similar_code", "municipalities", "code")],
 }
 
 

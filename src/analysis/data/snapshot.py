@@ -37,6 +37,8 @@ class Snapshot:
     country_indicators: pd.DataFrame
     mergers: pd.DataFrame
     claims: pd.DataFrame
+    similarity_measures: pd.DataFrame
+    similar: pd.DataFrame
     folder: Path
 
 
@@ -108,6 +110,13 @@ claims = _accessor("claims", "Published claims the reports check: one row per cl
                    "figure (the curated data/curated/claims.yaml).")
 mergers = _accessor("mergers", "Merged municipalities: code, name, successor, date (the "
                     "curated merger table).")
+
+similarity_measures = _accessor(
+    "similarity_measures", "The measures similar municipalities are found by: code, measure, "
+    "value, period, source_table, weight, score (standardised), imputed "
+    "(data/curated/similarity.yaml; see analysis.analyses.similar).")
+similar = _accessor("similar", "Each municipality's most similar municipalities: code, rank "
+                    "(1 = the most similar), similar_code, distance.")
 
 
 def population_years(directory=None) -> list[int]:
@@ -185,6 +194,10 @@ def check(directory=None, sources_dir=None) -> dict:
         "indicator rows": f"{len(snap.indicators)} ({int(snap.indicators['value'].isna().sum())} "
                           f"missing with reason; {per_municipality.min()}–{per_municipality.max()} "
                           "indicators per municipality)",
+        "similar municipalities": f"{int(snap.similar['rank'].max())} per municipality over "
+                                  f"{snap.similarity_measures['measure'].nunique()} measures "
+                                  f"({int(snap.similarity_measures['imputed'].sum())} values "
+                                  "imputed)",
         "partnerships": len(snap.partnerships),
         "memberships": len(snap.memberships),
         "mergers": len(snap.mergers),

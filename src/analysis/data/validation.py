@@ -221,6 +221,7 @@ def check_relations(tables: dict[str, pd.DataFrame], folder: Path, package: dict
                     f"{folder / TABLE_FILES[table]}: {column} {value} lacks municipalities "
                     f"{', '.join(missing[:10])}" + (" …" if len(missing) > 10 else ""))
     check_commuting(tables["commuting"], tables["jobs"], folder)
+    check_similar(tables["similarity_measures"], tables["similar"], codes, folder)
     for name, frame in tables.items():
         declared = next((r["rows"] for r in package["resources"] if r["name"] == name), None)
         if len(frame) != declared:
@@ -245,6 +246,43 @@ def check_commuting(commuting: pd.DataFrame, jobs: pd.DataFrame, folder: Path) -
             folder / TABLE_FILES["commuting"], int(at["index"]), "in_commuters",
             f"{at['code']} {int(at['year'])}: local_workers + in_commuters = "
             f"{int(at['local_workers'] + at['in_commuters'])}, jobs.csv says {int(at['jobs'])}"))
+
+
+def check_similar(measures: pd.DataFrame, similar: pd.DataFrame, codes: set[str],
+                  folder: Path) -> None:
+    """Every municipality has every measure (one weight each) and the same number of
+    neighbours, ranked 1 … k, each once, at distances that do not fall with the rank."""
+    path = folder / TABLE_FILES["similarity_measures"]
+    names = list(dict.fromkeys(measures["measure"]))
+    for name, rows in measures.groupby("measure", sort=False):
+        missing = sorted(codes - set(rows["code"]))
+        if missing:
+            raise DataValidationError(f"{path}: measure {name} lacks municipalities "
+                                      f"{', '.join(missing[:10])}")
+        if rows["weight"].nunique() != 1:
+            row = int(rows.index[rows["weight"] != rows["weight"].iloc[0]][0])
+            raise DataValidationError(_problem(path, row, "weight",
+                                               f"measure {name} has more than one weight"))
+    path = folder / TABLE_FILES["similar"]
+    if not names:
+        raise DataValidationError(f"{folder / TABLE_FILES['similarity_measures']}: no measures")
+    k = int(similar["rank"].max())
+    counts = similar.groupby("code")["rank"].agg(["count", "max"])
+    short = sorted(codes - set(counts.index[(counts["count"] == k) & (counts["max"] == k)]))
+    if short:
+        raise DataValidationError(f"{path}: municipalities without {k} neighbours ranked 1–{k}: "
+                                  f"{', '.join(short[:10])}")
+    twice = similar.duplicated(["code", "similar_code"])
+    if twice.any():
+        row = int(twice.idxmax())
+        raise DataValidationError(_problem(path, row, "similar_code", f"{similar.at[row, 'code']} "
+                                           f"lists {similar.at[row, 'similar_code']} twice"))
+    ordered = similar.sort_values(["code", "rank"])
+    falls = ordered["distance"].diff().lt(0) & ordered["code"].eq(ordered["code"].shift())
+    if falls.any():
+        row = int(falls.idxmax())
+        raise DataValidationError(_problem(path, row, "distance", "distances must not fall "
+                                           "as the rank rises"))
 
 
 def validate_folder(folder: Path) -> dict[str, pd.DataFrame]:

@@ -1,26 +1,31 @@
 """The explorer of ``notebooks/explore.ipynb``: a year, class bounds, cities or all
-municipalities, a partnership to highlight and a municipality, chosen with ipywidgets, and
-the views that follow from them.
+municipalities, a partnership to highlight, a municipality and several municipalities to
+compare, chosen with ipywidgets, and the views that follow from them.
 
     ui = Explorer(year=None, bounds=[40000, 100000], cities_only=True,
-                  highlight="growth-cities", city="Seinäjoki", lang="fi")
+                  highlight="growth-cities", city="Seinäjoki",
+                  places="Seinäjoki, Vasa, 272", lang="fi")
     ui.show()           # controls, then the views; they redraw when a control changes
     ui.members()        # the class members as a numeric DataFrame, for work by hand
+    ui.comparison()     # the places side by side: every measure, value and ranks
 
 The views are displayed as ordinary outputs with a display id and replaced in place
 (``DisplayHandle.update``) when a control changes. So the same cell shows static output
 where there is no widget front end (papermill, nbconvert, a file share), and in JupyterLab
 the controls redraw it. The figures are those of the size-class report
-(:mod:`analysis.present.figures.sizeclass`) and, for the chosen municipality, its
-population and the trends of the city profile (:mod:`analysis.present.text.trends`: jobs
-and in-commuters since 1987, the unemployment rate every month against its size class); the
-tables are plain numbers with a display format.
+(:mod:`analysis.present.figures.sizeclass`), for the chosen municipality its population and
+the trends of the city profile (:mod:`analysis.present.text.trends`: jobs and in-commuters
+since 1987, the unemployment rate every month against its size class), and the comparison
+report's (:mod:`analysis.present.figures.compare`, :mod:`analysis.present.text.compare`: the
+same comparison as ``notebooks/compare.ipynb``); the tables are plain numbers with a display
+format. A change of the places (or the year) redraws the comparison; the other controls
+redraw the rest.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -52,17 +57,24 @@ class Selection:
     highlight: str | None  # partnership id
     city: str  # municipality code
     lang: str = "fi"
+    places: tuple[str, ...] = ()  # municipality codes to compare (2 to 10), sorted
+
+
+DEFAULT_PLACES = "Seinäjoki, Vasa, 272"
 
 
 def check_selection(year=None, bounds=sizeclass.MID_SIZE_BOUNDS, cities_only=True,
-                    highlight="", city="Seinäjoki", lang="fi") -> Selection:
+                    highlight="", city="Seinäjoki", lang="fi",
+                    places=DEFAULT_PLACES) -> Selection:
     """Every control's value checked; :class:`ParameterError` (one line) otherwise."""
+    from analysis.analyses.compare import check_places
     from analysis.core.langs import check_lang
 
     return Selection(year=check_year(year), bounds=sizeclass.check_bounds(bounds),
                      cities_only=sizeclass.check_cities_only(cities_only),
                      highlight=sizeclass.check_highlight(highlight),
-                     city=check_municipality(city).code, lang=check_lang(lang))
+                     city=check_municipality(city).code, lang=check_lang(lang),
+                     places=tuple(check_places(places)))
 
 
 # ------------------------------------------------------------------------ the views
@@ -209,8 +221,58 @@ def image(fig):
     return Image(data=buffer.getvalue(), format="png", alt=alt)
 
 
+def _with_texts(frame: pd.DataFrame, formatters: dict):
+    """:func:`_styled` with the columns whose formatter is a list of texts (one per row, as
+    :meth:`analysis.present.report.Report.table` takes them) shown as those texts."""
+    shown = frame.copy()
+    for column, texts in formatters.items():
+        if isinstance(texts, list):
+            shown[column] = texts
+    return _styled(shown).format({c: f for c, f in formatters.items() if callable(f)})
+
+
+def comparison(sel: Selection) -> pd.DataFrame:
+    """The places side by side as numbers (:func:`analysis.analyses.compare.side_by_side`)."""
+    from analysis.analyses import compare
+
+    return compare.side_by_side(sel.places, sel.year)
+
+
+def compare_views(sel: Selection) -> dict:
+    """The comparison of ``sel.places``, as ``notebooks/compare.ipynb`` shows it: who they
+    are and a map, the indicators side by side, their ranks, their histories."""
+    from IPython.display import Markdown
+
+    from analysis.analyses import compare
+    from analysis.present.figures import compare as plots
+    from analysis.present.text import compare as text
+    from analysis.present.text.common import names_list
+
+    lang = sel.lang
+    pl = compare.places(sel.places, sel.year)
+    sbs = comparison(sel)
+    hist = compare.histories(sel.places)
+    values, formats = text.values_table(sbs, pl, lang)
+    return {
+        "compare_heading": Markdown(t("explore.h.compare", lang,
+                                      places=names_list(text.names(pl, lang), lang))),
+        "compare_places": _with_texts(text.places_table(pl, lang),
+                                      text.places_formatters(pl, lang)),
+        "compare_map": image(plots.map_figure(pl, lang)),
+        "compare_highlights": Markdown(text.highlights(sbs, pl, lang)),
+        "compare_values": _with_texts(values, formats).set_caption(text.values_caption(sbs, lang)),
+        "compare_ranks": image(plots.ranks_figure(sbs, pl, lang)),
+        "compare_rank_table": _styled(text.ranks_table(sbs, pl, lang)).set_caption(
+            text.ranks_caption(pl, lang)),
+        "compare_population": image(plots.population_figure(hist["population"], pl, lang)),
+        "compare_jobs": image(plots.jobs_figure(hist["jobs"], pl, lang)),
+        "compare_unemployment": image(plots.unemployment_figure(hist["unemployment"], pl, lang)),
+    }
+
+
 def views(sel: Selection, sort: str = "population", descending: bool = True) -> dict:
-    """Everything the explorer shows, in order: name -> displayable object."""
+    """Everything the explorer shows above the comparison, in order: name -> displayable
+    object (the comparison: :func:`compare_views`)."""
     from IPython.display import Markdown
 
     from analysis.data.names import display_name
@@ -241,8 +303,9 @@ class Explorer:
     """Controls and views bound together (see the module docstring)."""
 
     def __init__(self, year=None, bounds=sizeclass.MID_SIZE_BOUNDS, cities_only=True,
-                 highlight="", city="Seinäjoki", lang="fi"):
-        self.selection = check_selection(year, bounds, cities_only, highlight, city, lang)
+                 highlight="", city="Seinäjoki", lang="fi", places=DEFAULT_PLACES):
+        self.selection = check_selection(year, bounds, cities_only, highlight, city, lang,
+                                         places)
         self.sort, self.descending = "population", True
         self._handles: dict = {}
         self._status = None
@@ -254,10 +317,15 @@ class Explorer:
     cities_only = property(lambda self: self.selection.cities_only)
     highlight = property(lambda self: self.selection.highlight or "")
     city = property(lambda self: self.selection.city)
+    places = property(lambda self: list(self.selection.places))
 
     def members(self) -> pd.DataFrame:
         """The class members shown, as a numeric DataFrame."""
         return members(self.selection, self.sort, self.descending)
+
+    def comparison(self) -> pd.DataFrame:
+        """The places compared, every measure: value, ranks among all and in the class."""
+        return comparison(self.selection)
 
     def _build_controls(self):
         import ipywidgets as w
@@ -287,17 +355,24 @@ class Explorer:
                                  value=self.sort, description=t("explore.w.sort", lang), style=wide)
         self.w_descending = w.Checkbox(value=True, indent=False,
                                        description=t("explore.w.descending", lang))
+        names = munis.set_index("code")[f"name_{lang}"]
+        self.w_places = w.TagsInput(value=[names[c] for c in sel.places],
+                                    allowed_tags=[], allow_duplicates=False,
+                                    placeholder=t("explore.w.places_hint", lang))
         self._status = w.HTML()
         for control in (self.w_year, self.w_bounds, self.w_cities, self.w_highlight, self.w_city,
-                        self.w_sort, self.w_descending):
+                        self.w_sort, self.w_descending, self.w_places):
             control.observe(self._changed, names="value")
         return w.VBox([w.HBox([self.w_year, self.w_bounds, self.w_cities]),
                        w.HBox([self.w_highlight, self.w_city]),
-                       w.HBox([self.w_sort, self.w_descending]), self._status])
+                       w.HBox([self.w_sort, self.w_descending]),
+                       w.HBox([w.Label(t("explore.w.places", lang)), self.w_places]),
+                       self._status])
 
     def _read_controls(self) -> Selection:
         return check_selection(self.w_year.value, self.w_bounds.value, self.w_cities.value,
-                               self.w_highlight.value, self.w_city.value, self.selection.lang)
+                               self.w_highlight.value, self.w_city.value, self.selection.lang,
+                               list(self.w_places.value))
 
     def _changed(self, _change=None) -> None:
         import html
@@ -310,15 +385,22 @@ class Explorer:
                                                   message=exc)) + "</span>")
             return
         self._status.value = ""
+        before, order = self.selection, (self.sort, self.descending)
         self.selection = selection
         self.sort, self.descending = self.w_sort.value, self.w_descending.value
-        self.redraw()
+        compared = (selection.places, selection.year) != (before.places, before.year)
+        rest = (replace(selection, places=()) != replace(before, places=())
+                or (self.sort, self.descending) != order)
+        self.redraw(main=rest, compared=compared)
 
-    def redraw(self) -> None:
-        """Replace every view in place (or show them, the first time)."""
+    def redraw(self, main: bool = True, compared: bool = True) -> None:
+        """Replace the views in place (or show them, the first time): ``main`` those of the
+        class and the municipality, ``compared`` the comparison of the places."""
         from IPython.display import display
 
-        for name, view in views(self.selection, self.sort, self.descending).items():
+        shown = {**(views(self.selection, self.sort, self.descending) if main else {}),
+                 **(compare_views(self.selection) if compared else {})}
+        for name, view in shown.items():
             if name in self._handles:
                 self._handles[name].update(view)
             else:

@@ -28,7 +28,7 @@ from analysis.present import cite, html
 from analysis.present.i18n import t
 from analysis.render.jobs import page_path
 
-GROUPS = ("analyses", "indicators", "partnerships", "cities")
+GROUPS = ("analyses", "indicators", "partnerships", "cities", "comparisons")
 FRONT, STATUS = "index", "status"
 
 
@@ -125,7 +125,8 @@ def _groups(rows: dict) -> list[str]:
 def search_terms(entries: dict[str, dict]) -> list[str]:
     """What a reader may type for a page, besides its titles: for a municipality its names
     in Finnish, Swedish and English, its code, its region and its partnerships; for a
-    partnership its id and names; for an indicator its id and names in every language."""
+    partnership its id and names; for an indicator its id and names in every language; for a
+    comparison each place's code and names."""
     from analysis import data
     from analysis.core.langs import LANGS
 
@@ -144,6 +145,11 @@ def search_terms(entries: dict[str, dict]) -> list[str]:
                 terms += _partnership_terms(pid)
     elif entry["group"] == "partnerships" and params.get("partnership"):
         terms += _partnership_terms(params["partnership"])
+    elif entry["group"] == "comparisons" and params.get("places"):
+        munis = data.municipalities().set_index("code")
+        for code in params["places"]:
+            if code in munis.index:
+                terms += [code] + [str(munis.at[code, f"name_{lg}"]) for lg in LANGS]
     elif entry["group"] == "indicators" and params.get("indicator"):
         terms += [params["indicator"]] + [t(f"indicator.name.{params['indicator']}", lg)
                                           for lg in LANGS]

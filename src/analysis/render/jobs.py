@@ -5,12 +5,13 @@ parameter whose normalised value differs from the notebook's normalised default
 (``analyses/size-classes--year-2010--bounds-20000-40000``); too long a name is shortened
 with a stable hash. The default set comes from the data: the analyses, one page per
 indicator of the catalogue, one profile per partnership and one per city in a partnership
-or in the mid-size class.
+or in the mid-size class, and the pages those link to (each city profile's comparison with
+its similar municipalities).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from analysis.core.errors import ParameterError
 from analysis.core.files import sha256_bytes
 from analysis.core.langs import DEFAULT_LANG, check_lang
 from analysis.core.text import slug
-from analysis.data import snapshot
+from analysis.data import memo, snapshot
 from analysis.render.notebooks import (
     PIPELINE_PARAMS,
     NotebookSpec,
@@ -157,6 +158,60 @@ def make_jobs(notebook, params: dict, langs: Iterable[str] = LANGS_DEFAULT,
                 reason) for lang in langs]
 
 
+def _city_links(params: dict) -> list[tuple[str, dict]]:
+    """The profile of a city of the default set (:func:`profile_cities`) links to the
+    comparison of the city with its similar municipalities, rendered with it. Other
+    profiles (``--all-municipalities``, on request) name the command instead: a comparison
+    page costs about what a profile does, so one beside each of the 308 profiles would
+    double the whole-country run (measured: README, Reports)."""
+    from analysis.analyses import similar
+
+    if params["city"] not in profile_cities():
+        return []
+    return [("compare", {"places": similar.group(params["city"])})]
+
+
+LINKS: dict[str, Callable[[dict], list[tuple[str, dict]]]] = {"city_profile": _city_links}
+"""Notebook -> the pages its report links to, as (notebook, normalised parameters) from its
+normalised parameters: rendered with it (:func:`with_linked`), so that the links resolve."""
+
+
+def _links(job: Job) -> list[tuple[str, dict]]:
+    follow = LINKS.get(job.notebook.stem) if job.notebook.parent == paths.NOTEBOOKS_DIR else None
+    return [(nb, p) for nb, p in (follow(job.params) if follow else [])
+            if (paths.NOTEBOOKS_DIR / f"{nb}.ipynb").exists()]
+
+
+def linked_href(from_notebook, from_params: dict, to_notebook) -> str | None:
+    """The relative link from a report's page to the page of ``to_notebook`` it links to
+    (:data:`LINKS`: rendered with it), or None when it links to none. Every language's
+    pages are laid out alike, so the link is the same in each:
+    ``linked_href("city_profile", {"city": "Pori"}, "compare")`` -> ``'../comparisons/….html'``."""
+    import posixpath
+
+    [job] = make_jobs(from_notebook, from_params, [LANGS_DEFAULT[0]])
+    for notebook, params in _links(job):
+        if notebook == to_notebook:
+            target = make_jobs(notebook, params, [LANGS_DEFAULT[0]])[0].stem
+            return posixpath.relpath(f"{target}.html", posixpath.dirname(job.stem) or ".")
+    return None
+
+
+def with_linked(jobs: list[Job]) -> list[Job]:
+    """``jobs`` and, after them, the pages they link to (a city profile of the default set:
+    the comparison with its similar municipalities; :data:`LINKS`), in the same languages,
+    each page once: a rendered page's links then resolve."""
+    out, seen = list(jobs), {job.rel for job in jobs}
+    for job in jobs:
+        for notebook, params in _links(job):
+            for linked in make_jobs(notebook, params, [job.lang],
+                                    reason=f"linked from {job.stem}"):
+                if linked.rel not in seen:
+                    seen.add(linked.rel)
+                    out.append(linked)
+    return out
+
+
 def _plain(params: dict) -> dict:
     """JSON-able values (tuples as lists): what papermill writes into the notebook."""
     return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
@@ -167,9 +222,10 @@ def default_jobs(langs: Iterable[str] = LANGS_DEFAULT, all_municipalities: bool 
     """The default report set, from the data: the analyses with default parameters, one
     page per indicator of :data:`analysis.data.catalogue.INDICATORS`, one profile per
     partnership, one per municipality in a partnership or in the default size class
-    (cities only), or per municipality with ``all_municipalities``. The profiles that
-    ``all_municipalities`` adds write SVG files only with ``svg`` (the default set always
-    does): a whole-country render spends a third of a profile's drawing on them."""
+    (cities only), or per municipality with ``all_municipalities``, and the pages they link
+    to (:func:`with_linked`). The profiles that ``all_municipalities`` adds write SVG files
+    only with ``svg`` (the default set always does): a whole-country render spends a third
+    of a profile's drawing on them."""
     from analysis.data.catalogue import INDICATORS
 
     langs = list(langs)
@@ -190,7 +246,7 @@ def default_jobs(langs: Iterable[str] = LANGS_DEFAULT, all_municipalities: bool 
             for job in added:
                 job.svg = svg
         jobs += added
-    return jobs
+    return with_linked(jobs)
 
 
 def _city_param(code: str) -> str:
@@ -205,7 +261,13 @@ def _city_param(code: str) -> str:
 
 
 def profile_cities(all_municipalities: bool = False) -> dict[str, str]:
-    """code -> why it gets a profile: member of which partnerships, in the default class."""
+    """code -> why it gets a profile: member of which partnerships, in the default class
+    (computed once per data snapshot and process: :func:`LINKS` asks it for every profile)."""
+    return _profile_cities(bool(all_municipalities))
+
+
+@memo.remembered
+def _profile_cities(all_municipalities: bool) -> dict[str, str]:
     from analysis.analyses import sizeclass
     from analysis.present.i18n import fmt_int
 

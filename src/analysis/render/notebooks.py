@@ -34,11 +34,12 @@ class NotebookSpec:
     without a spec is cached just as correctly.
 
     ``path`` gives the report's file (without language prefix or suffix) from the
-    normalised values; ``identity`` names the parameters already in that path.
+    normalised values; ``identity`` names the parameters already in that path. (The pages a
+    report links to: :data:`analysis.render.jobs.LINKS`.)
     """
 
     name: str
-    group: str  # analyses | indicators | partnerships | cities
+    group: str  # analyses | indicators | partnerships | cities | comparisons
     path: Callable[[dict], str]
     params: type[ReportParams] | None = None
     identity: tuple[str, ...] = ()
@@ -60,6 +61,13 @@ def _city_path(p: dict) -> str:
     return f"cities/{slug(name)}-{p['city']}"
 
 
+def _compare_path(p: dict) -> str:
+    """``comparisons/kokkola-272--seinajoki-743--vaasa-905``: the places by code (the
+    normalised order), so every spelling and order of the same places is one page."""
+    names = data.municipalities().set_index("code")["name_fi"]
+    return "comparisons/" + "--".join(f"{slug(names[c])}-{c}" for c in p["places"])
+
+
 SPECS: dict[str, NotebookSpec] = {
     spec.name: spec for spec in [
         NotebookSpec("city_profile", "cities", _city_path, report_params.CityProfileParams,
@@ -73,6 +81,8 @@ SPECS: dict[str, NotebookSpec] = {
                      report_params.NetworkParams),
         NotebookSpec("indicator", "indicators", lambda p: f"indicators/{p['indicator']}",
                      report_params.IndicatorParams, identity=("indicator",)),
+        NotebookSpec("compare", "comparisons", _compare_path, report_params.CompareParams,
+                     identity=("places",)),
     ]
 }
 

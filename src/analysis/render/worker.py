@@ -49,15 +49,18 @@ import analysis, analysis.data, analysis.present.report, analysis.present.style
 for _module in ("analysis.analyses.profiles", "analysis.analyses.sizeclass",
                 "analysis.analyses.claims", "analysis.analyses.network",
                 "analysis.analyses.peers", "analysis.analyses.params",
-                "analysis.analyses.trends", "analysis.present.figures.maps",
+                "analysis.analyses.trends", "analysis.analyses.similar",
+                "analysis.analyses.compare", "analysis.present.figures.maps",
                 "analysis.present.figures.sizeclass", "analysis.present.figures.network",
                 "analysis.present.figures.peers", "analysis.present.figures.trends",
+                "analysis.present.figures.compare",
                 "analysis.present.text.city_profile", "analysis.present.text.partnership_profile",
                 "analysis.present.text.peers", "analysis.present.text.size_classes",
                 "analysis.present.text.network", "analysis.present.text.trends",
+                "analysis.present.text.similar", "analysis.present.text.compare",
                 "analysis.present.exports", "xlsxwriter",
                 "analysis.analyses.indicators", "analysis.present.figures.indicators",
-                "analysis.present.text.indicator"):
+                "analysis.present.text.indicator", "analysis.render.jobs"):
     __import__(_module)
 analysis.data.load(); analysis.data.boundaries()
 from analysis.render import worker as _render_worker

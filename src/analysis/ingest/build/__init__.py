@@ -14,8 +14,9 @@ into which and when. Every step is counted and written into ``datapackage.json``
 
 One module per table (:mod:`.municipalities`, :mod:`.population`, :mod:`.jobs` (jobs and
 commuting), :mod:`.unemployment`, :mod:`.indicators`, :mod:`.boundaries`,
-:mod:`.partnerships`, :mod:`.claims`), what they share in :mod:`.common`, the descriptor in
-:mod:`.package`.
+:mod:`.partnerships`, :mod:`.claims`, and last :mod:`.similar`, which derives the similar
+municipalities from the tables just built), what they share in :mod:`.common`, the
+descriptor in :mod:`.package`.
 
 Nothing is written unless everything passes: the tables go to a temporary folder inside
 the output, which is validated with the same checks ``analysis data check`` runs
@@ -62,6 +63,7 @@ from analysis.ingest.build.municipalities import build_municipalities, read_key_
 from analysis.ingest.build.package import datapackage
 from analysis.ingest.build.partnerships import build_partnerships
 from analysis.ingest.build.population import build_population
+from analysis.ingest.build.similar import build_similar
 from analysis.ingest.build.unemployment import build_unemployment
 
 __all__ = ["BuildError", "build_snapshot", "known_codes", "remove_leftovers"]
@@ -143,6 +145,9 @@ def build_snapshot(raw_dir: Path | None = None, output: Path | None = None,
               "sources": sources, "partnerships": partnerships, "memberships": memberships,
               "indicators": indicators, "country_indicators": country, "mergers": mergers,
               "claims": claims}
+    key_period = inputs.sidecar(catalogue.KEY_TABLE)["periods"][-1]
+    tables["similarity_measures"], tables["similar"] = build_similar(tables, curated,
+                                                                     key_period, log)
 
     output.mkdir(parents=True, exist_ok=True)
     # Write into a temporary folder first, validate it as `analysis data check` would, then

@@ -75,6 +75,36 @@ def table_inputs(inputs) -> dict[str, list[str]]:
     }
 
 
+# Tables the build derives from other tables of the snapshot: their inputs.
+DERIVED_FROM = ("municipalities", "population", "indicators", "jobs", "commuting",
+                "unemployment")
+SIMILARITY = {"title": "Similar municipalities: measures, weights, standardisation, "
+                       "number of neighbours (curated configuration)",
+              "publisher": "this project", "original_table": None, "data_year": "",
+              "route": "computed by `analysis data build` (analysis.analyses.similar) from "
+                       "this snapshot's " + ", ".join(DERIVED_FROM) + " tables, as "
+                       "data/curated/similarity.yaml configures",
+              "file": "curated/similarity.yaml", "secondary": False}
+
+
+def _derived_sources(resources: list[dict]) -> list[dict]:
+    """The configuration, then each table of the snapshot the similarity is derived from
+    (its publishers and years; its raw inputs are listed under its own resource)."""
+    built = {r["name"]: r for r in resources}
+    out = [SIMILARITY]
+    for name in DERIVED_FROM:
+        item = built[name]
+        years = item.get("vintage") or _span(item.get("years") or [
+            p for periods in item.get("periods", {}).values() for p in periods]) or ", ".join(
+            sorted({str(s["data_year"]) for s in item["sources"] if s.get("data_year")}))
+        out.append({"title": f"{name}.csv of this snapshot", "publisher": "; ".join(
+                        sorted({s["publisher"] for s in item["sources"]})),
+                    "original_table": None, "data_year": years or "",
+                    "route": "a table of this snapshot (its sources: its own resource)",
+                    "file": TABLE_FILES[name], "secondary": False})
+    return out
+
+
 def _curated_sources(tables: dict) -> list[dict]:
     docs = tables["sources"]
     return [{"title": f"{row.title_en} ({row.title_fi})", "publisher": row.publisher,
@@ -102,6 +132,8 @@ def datapackage(tables: dict, log, inputs, folder: Path, builder_version: str,
                 for col, ref, ref_col in FOREIGN_KEYS[name]]
         if name in sources_of:
             sources = [_raw_source(n, inputs.meta[n], name) for n in sources_of[name]]
+        elif name in ("similar", "similarity_measures"):
+            sources = _derived_sources(resources)
         elif name == "claims":
             sources = [{"title": "Published claims checked by the reports",
                         "publisher": "this project, from the source documents",
@@ -129,6 +161,10 @@ def datapackage(tables: dict, log, inputs, folder: Path, builder_version: str,
             resource["vintage"] = format_months(resource["periods"])
         elif "year" in frame and name != "indicators" and name != "country_indicators":
             resource["years"] = sorted(int(y) for y in frame["year"].unique())
+        if name == "similarity_measures":  # each measure keeps its own period
+            resource["vintage"] = ", ".join(sorted(frame["period"].unique()))
+        if name == "similar":
+            resource["vintage"] = ", ".join(sorted(tables["similarity_measures"]["period"].unique()))
         if name in ("indicators", "country_indicators"):
             resource["periods"] = {ind: sorted(group["period"].unique().tolist())
                                    for ind, group in frame.groupby("indicator")}
@@ -153,7 +189,7 @@ def datapackage(tables: dict, log, inputs, folder: Path, builder_version: str,
         "profile": "tabular-data-package",
         "name": "finnish-urban-policy-snapshot",
         "title": "Finnish municipalities, population, jobs, commuting, unemployment, "
-                 "indicators and urban-policy partnerships",
+                 "indicators, similar municipalities and urban-policy partnerships",
         "description": (f"All tables on the municipal division of 1 January {division_year} "
                         f"({n_municipalities} municipalities). Built by `analysis data build` "
                         "from the raw inputs in raw/ (official open data, each with a sidecar) "

@@ -9,5 +9,7 @@ per report (the analyses compute and return data only):
 - :mod:`~analysis.present.text.trends` — where a place is heading (jobs, in-commuters, the
   monthly unemployment rate) in the profiles, the size-class report and the explorer, and
   the growth-cities release's employment claim
+- :mod:`~analysis.present.text.compare` — ``notebooks/compare.ipynb`` and the explorer's comparison
+- :mod:`~analysis.present.text.similar` — the city profile's similar municipalities
 - :mod:`~analysis.present.text.common` — helpers the reports share
 """

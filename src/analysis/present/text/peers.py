@@ -124,20 +124,33 @@ def _row_texts(frame: pd.DataFrame, column: str, lang: str) -> list[str]:
     return [fmt_value(v, m, lang) for m, v in zip(frame.index, frame[column])]
 
 
+def _rank_text(rank, n) -> str:
+    """'14/19': no space, so that a narrow column does not break it."""
+    return f"{int(rank)}/{int(n)}" if pd.notna(rank) else "–"
+
+
 def city_table(comp: pd.DataFrame, lang: str):
     """(frame, formatters): measure, unit, period, source table, the city's value, class
-    median, Finland, rank 'k / n', and a note with the reason where a value is missing
-    (only when one is). Numbers stay numbers (rounded to the measure's decimals) for
-    CSV/XLSX; the formatters give each row's text."""
-    comp = _round(comp.copy(), ["value", "class_median", "finland"])
+    median, the similar municipalities' median (where ``comp`` holds it:
+    :func:`analysis.analyses.similar.add_group`), Finland, rank 'k/n' in the class and
+    among all municipalities, and a note with the reason where a value is missing (only
+    when one is). Numbers stay numbers (rounded to the measure's decimals) for CSV/XLSX;
+    the formatters give each row's text."""
+    keys = ["value", "class_median", *(["similar_median"] if "similar_median" in comp else []),
+            "finland"]
+    comp = _round(comp.copy(), keys)
     name = _city_name(comp, lang)
     columns = {"value": t("peers.col.value", lang, name=name),
                "class_median": t("peers.col.class_median", lang),
+               "similar_median": t("similar.col.similar_median", lang),
                "finland": t("peers.col.finland", lang)}
+    columns = {key: columns[key] for key in keys}
     frame = pd.DataFrame({**_meta_columns(comp, lang),
                           **{label: comp[key].to_numpy() for key, label in columns.items()}})
-    frame[t("peers.col.rank", lang)] = [f"{int(r)} / {int(n)}" if pd.notna(r) else "–"
+    frame[t("peers.col.rank", lang)] = [_rank_text(r, n)
                                         for r, n in zip(comp["rank"], comp["n_peers"])]
+    frame[t("compare.col.rank_all", lang)] = [_rank_text(r, n)
+                                            for r, n in zip(comp["rank_all"], comp["n_all"])]
     if comp["value"].isna().any():
         frame[t("peers.col.note", lang)] = [
             t("peers.missing", lang, reason=reason_label(r, lang)) if pd.isna(v) else ""
@@ -147,11 +160,16 @@ def city_table(comp: pd.DataFrame, lang: str):
 
 def city_caption(comp: pd.DataFrame, lang: str) -> str:
     a = comp.attrs
-    return t("peers.city.caption", lang, name=_city_name(comp, lang),
+    text = t("peers.city.caption", lang, name=_city_name(comp, lang),
              size_class=class_label(a["class_lo"], a["class_hi"], lang), year=a["year"],
              n=a["n_class"],
              migration_year=int(comp.at["net_migration_internal_per_1000", "year"]),
              jobs_year=int(comp.at["jobs_per_resident", "year"]))
+    text += " " + t("compare.rank_all_note", lang, n=int(comp["n_all"].max()))
+    if "similar_median" in comp:
+        text += " " + t("similar.median_note", lang, name=_city_name(comp, lang),
+                        k=len(a["similar"]))
+    return text
 
 
 def city_summary_text(comp: pd.DataFrame, lang: str) -> str:
@@ -196,13 +214,19 @@ def partnership_table(comp: pd.DataFrame, lang: str):
                                                     "others_median", "n_others", "finland")}
     frame = pd.DataFrame({**_meta_columns(comp, lang),
                           **{label: comp[key].to_numpy() for key, label in cols.items()}})
+    frame[t("compare.col.members_rank_all", lang)] = [
+        "–" if pd.isna(best) else f"{int(best)}–{int(worst)}/{int(n)}" if best != worst
+        else f"{int(best)}/{int(n)}"
+        for best, worst, n in zip(comp["members_rank_best"], comp["members_rank_worst"],
+                                  comp["n_all"])]
     return frame, {cols[k]: _row_texts(comp, k, lang)
                    for k in ("members_median", "others_median", "finland")}
 
 
 def partnership_caption(comp: pd.DataFrame, lang: str) -> str:
-    return t("peers.partner.caption", lang, year=comp.attrs["year"],
-             migration_year=int(_years_of("per_1000")), jobs_year=int(_years_of("jobs")))
+    return (t("peers.partner.caption", lang, year=comp.attrs["year"],
+              migration_year=int(_years_of("per_1000")), jobs_year=int(_years_of("jobs")))
+            + " " + t("compare.members_rank_note", lang, n=int(comp["n_all"].max())))
 
 
 def partnership_summary_text(comp: pd.DataFrame, lang: str) -> str:
