@@ -20,8 +20,7 @@ FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 def _options(out: Path, **changes) -> dict:
     """What `analysis render --output OUT` (no other option) fingerprints."""
-    return {"output": str(out.resolve()), "lang": "fi,en", "with_code": False,
-            "keep_ipynb": False, "all_municipalities": False, **changes}
+    return {**render_quick.options(out), **changes}
 
 
 @pytest.fixture(scope="module")

@@ -52,12 +52,11 @@ def render_command(
     # The default set with the options of a run that left it all up to date, and nothing
     # changed since: answered from fingerprints, before pandas is even imported.
     folder = output.resolve()
-    quick_options = {"output": str(folder), "lang": lang, "with_code": with_code,
-                     "keep_ipynb": keep_ipynb, "all_municipalities": all_municipalities,
-                     "svg": svg}
-    if default_run and not force:
-        from analysis.render import quick as render_quick
+    from analysis.render import quick as render_quick  # the standard library only
 
+    quick_options = render_quick.options(folder, lang, with_code, keep_ipynb,
+                                         all_municipalities, svg)
+    if default_run and not force:
         done = render_quick.unchanged(folder, quick_options)
         if done is not None:
             typer.echo(render_quick.summary(done, folder))

@@ -35,6 +35,15 @@ def package_digest() -> str:
     return tree_digest(paths.PACKAGE_DIR)
 
 
+def options(output: Path, lang: str = "fi,en", with_code: bool = False, keep_ipynb: bool = False,
+            all_municipalities: bool = False, svg: bool = False) -> dict:
+    """The options of a default-set run that its fingerprint covers (one list, used by the
+    command and by its tests): the output folder (resolved) and every option that changes
+    what the default set renders."""
+    return {"output": str(Path(output).resolve()), "lang": lang, "with_code": with_code,
+            "keep_ipynb": keep_ipynb, "all_municipalities": all_municipalities, "svg": svg}
+
+
 def fingerprint(options: dict, package: str | None = None, commit: str | None = None) -> str:
     """Everything a report's key comes from, for the default set run with ``options``;
     ``package`` and ``commit`` where the caller has them already (a render's Context)."""
