@@ -44,6 +44,17 @@ class Result:
                 f"{self.stdout[-1500:]}\n--- stderr (end)\n{self.stderr[-3000:]}")
 
 
+def cannot_run_here(reason: str):
+    """A fault that needs root (a mount) and cannot be made on this machine: skipped on a
+    developer's machine, but a failure under CI (``CI`` set, as ``.ci/run`` does), where a
+    skipped test would check nothing."""
+    import pytest
+
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run this test")
+    pytest.skip(reason)
+
+
 def cli_env(tag: str | None = None, **extra: str | os.PathLike) -> dict[str, str]:
     """The environment of a CLI subprocess: this checkout's src/ first on the path."""
     env = dict(os.environ)

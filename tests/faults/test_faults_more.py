@@ -24,6 +24,7 @@ from faults_support import (
     DATA,
     NOTEBOOKS,
     assert_one_line_error,
+    cannot_run_here,
     cli_env,
     cmdline,
     error_lines,
@@ -72,12 +73,12 @@ def bind_mount():
         proc = subprocess.run(["mount", "--bind", str(folder), str(folder)],
                               capture_output=True, text=True, check=False)
         if proc.returncode != 0:
-            pytest.skip(f"cannot bind-mount here (needs root): {proc.stderr.strip()}")
+            cannot_run_here(f"cannot bind-mount here (needs root): {proc.stderr.strip()}")
         mounted.append(folder)
         subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], capture_output=True,
                        check=False)
         if os.access(folder, os.W_OK):
-            pytest.skip("cannot make the mount read-only here")
+            cannot_run_here("cannot make the mount read-only here")
 
     yield mount_read_only
     for folder in reversed(mounted):

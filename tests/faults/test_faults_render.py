@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from faults_support import (
     assert_one_line_error,
+    cannot_run_here,
     cli_env,
     cmdline,
     finish,
@@ -106,7 +107,7 @@ def small_tmpfs():
         proc = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs",
                                str(folder)], capture_output=True, text=True, check=False)
         if proc.returncode != 0:
-            pytest.skip(f"cannot mount a tmpfs here (needs root): {proc.stderr.strip()}")
+            cannot_run_here(f"cannot mount a tmpfs here (needs root): {proc.stderr.strip()}")
         mounted.append(folder)
 
     yield mount

@@ -23,6 +23,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 from analysis.core.text import format_years, month_number
 from analysis.data.names import name_column
 from analysis.present import style
+from analysis.present.figures.trends import missing_runs, month_x
 from analysis.present.i18n import fmt_float, fmt_int, t
 from analysis.present.text import compare as text
 from analysis.present.text import peers as peers_text
@@ -182,32 +183,13 @@ def jobs_figure(frame: pd.DataFrame, pl: pd.DataFrame, lang: str):
                    alt_key="compare.alt.jobs")
 
 
-def month_x(periods) -> np.ndarray:
-    """'2007M01' -> 2007.0, '2007M07' -> 2007.5: months at their place in the year."""
-    return np.array([month_number(p) / 12 for p in periods])
-
-
-def _gaps(frame: pd.DataFrame) -> list[tuple[str, str]]:
-    """(first, last) month of every run of months no place has a value for."""
-    empty = frame.isna().all(axis=1)
-    runs, start, previous = [], None, None
-    for period, gone in empty.items():
-        if gone and start is None:
-            start = period
-        if not gone and start is not None:
-            runs.append((start, previous))
-            start = None
-        previous = period
-    return runs
-
-
 def unemployment_figure(frame: pd.DataFrame, pl: pd.DataFrame, lang: str):
     """The unemployment rate at the end of every month, one line per place; the lines break
     where no source holds a month, and that gap is shaded."""
     styles = place_styles(list(frame.columns))
     fig, ax = style.figure(height=3.9 + 0.2 * -(-len(pl) // LEGEND_COLUMNS))
     x = month_x(frame.index)
-    for first, last in _gaps(frame):
+    for first, last in missing_runs(frame.isna().all(axis=1)):  # no place has the month
         ax.axvspan(month_number(first) / 12, (month_number(last) + 1) / 12, color=GAP_COLOUR,
                    lw=0, zorder=0)
     for code in frame.columns:

@@ -37,7 +37,7 @@ def month_x(periods) -> np.ndarray:
     return np.array([month_number(p) / 12 for p in periods])
 
 
-def _runs(missing: pd.Series) -> list[tuple[str, str]]:
+def missing_runs(missing: pd.Series) -> list[tuple[str, str]]:
     """(first, last) period of every run of True in ``missing``."""
     runs, start, previous = [], None, None
     for period, gone in missing.items():
@@ -87,7 +87,7 @@ def draw_rate(ax, frame: pd.DataFrame, name: str, lang: str, *, median_label: st
     group's ``median`` and its range ``low``–``high``, ``finland`` where held and, for one
     municipality, its ``value``. Returns the alt text and the numbers drawn."""
     x = month_x(frame.index)
-    gaps = _runs(frame[["median"]].isna().all(axis=1))
+    gaps = missing_runs(frame[["median"]].isna().all(axis=1))
     extra = []
     for start, end in gaps:
         ax.axvspan(month_number(start) / 12 - 1 / 24, month_number(end) / 12 + 1 / 24,
