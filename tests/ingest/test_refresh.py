@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import socket
 import time
 from pathlib import Path
 
 import pytest
-from pxweb_server import FakePxWeb
 from typer.testing import CliRunner
 
 from analysis.cli import app
-from analysis.core import paths
 from analysis.ingest import refresh as rf
 
 
@@ -30,22 +27,6 @@ def tree_hash(folder: Path) -> dict[str, str]:
 
 def noop_build(raw: Path, output: Path) -> None:
     """Keeps the copied tables: the refresh's own steps are tested without the lead's build."""
-
-
-@pytest.fixture
-def data_copy(tmp_path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(paths.DATA_DIR, target, ignore=shutil.ignore_patterns(
-        rf.STAGING_NAME, rf.BACKUP_NAME))
-    assert any((target / "raw" / "pxweb").glob("*.meta.json"))
-    return target
-
-
-@pytest.fixture
-def server():
-    fake = FakePxWeb(timeout_sleep=1.0).start()
-    yield fake
-    fake.stop()
 
 
 def client_for(server, **kw) -> rf.PxWebClient:

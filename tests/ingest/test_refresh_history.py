@@ -7,32 +7,13 @@ else as its total, and the sidecar and the summary say which."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pandas as pd
-import pytest
 from history_fixtures import jobs_in_parts, unemployment_months
-from pxweb_server import FakePxWeb
 from typer.testing import CliRunner
 
 from analysis.cli import app
-from analysis.core import paths
 from analysis.ingest import refresh as rf
-
-
-@pytest.fixture
-def data_copy(tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(paths.DATA_DIR, target, ignore=shutil.ignore_patterns(
-        rf.STAGING_NAME, rf.BACKUP_NAME))
-    return target
-
-
-@pytest.fixture
-def server():
-    fake = FakePxWeb(timeout_sleep=1.0).start()
-    yield fake
-    fake.stop()
 
 
 def client_for(server, **kw) -> rf.PxWebClient:

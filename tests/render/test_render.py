@@ -23,15 +23,6 @@ FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 # ------------------------------------------------------------------ no kernel needed
-@pytest.fixture
-def no_kernel(monkeypatch):
-    """Fail the test if anything tries to start a render worker."""
-    def refuse(*args, **kwargs):
-        raise AssertionError("a render started although the parameters were invalid")
-
-    monkeypatch.setattr(render, "run", refuse)
-
-
 @pytest.mark.parametrize("args, message", [
     (["city_profile", "-p", "city", "Porri"], "did you mean Pori 609"),
     (["city_profile", "-p", "city", "Pori", "-p", "year", "1900"], "available years: 1972–"),

@@ -14,15 +14,6 @@ from analysis.cli import app
 EXAMPLE_STEM = "comparisons/kokkola-272--seinajoki-743--vaasa-905"
 
 
-@pytest.fixture
-def no_kernel(monkeypatch):
-    """Fail the test if anything tries to start a render worker."""
-    def refuse(*args, **kwargs):
-        raise AssertionError("a render started although the parameters were invalid")
-
-    monkeypatch.setattr(render, "run", refuse)
-
-
 @pytest.mark.parametrize("args, message", [
     (["-p", "places", "Seinäjoki"], "places: 1 municipality (Seinäjoki (743)); a comparison takes 2 to 10"),
     (["-p", "places", "272"], "places: 1 municipality (Kokkola (272))"),
