@@ -24,6 +24,15 @@ def data_copy(tmp_path) -> Path:
 
 
 @pytest.fixture
+def inputs_only(tmp_path) -> Path:
+    """A data folder holding only what a clone has as inputs: raw/ and curated/."""
+    folder = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR / "raw", folder / "raw")
+    shutil.copytree(paths.DATA_DIR / "curated", folder / "curated")
+    return folder
+
+
+@pytest.fixture
 def server():
     fake = FakePxWeb(timeout_sleep=1.0).start()
     yield fake

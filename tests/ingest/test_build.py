@@ -19,15 +19,6 @@ from analysis.ingest.build import BuildError, build_snapshot
 SNAPSHOT_FILES = [*paths.TABLE_FILES.values(), paths.BOUNDARIES_FILE, paths.DATAPACKAGE_FILE]
 
 
-@pytest.fixture
-def inputs_only(tmp_path):
-    """A data folder holding only what a clone has as inputs: raw/ and curated/."""
-    folder = tmp_path / "data"
-    shutil.copytree(paths.DATA_DIR / "raw", folder / "raw")
-    shutil.copytree(paths.DATA_DIR / "curated", folder / "curated")
-    return folder
-
-
 def test_fresh_clone_without_shared_rebuilds_data_exactly(tmp_path):
     """A clone with no ../shared beside it: copy the project alone and run the command."""
     clone = tmp_path / "clone"

@@ -4,21 +4,12 @@ the descriptor), a broken configuration stops the build with one line and writes
 and datapackage.json records the method."""
 
 import filecmp
-import shutil
 
 import pytest
 
 from analysis.core import paths
 from analysis.data.provenance import load_datapackage
 from analysis.ingest.build import BuildError, build_snapshot
-
-
-@pytest.fixture
-def inputs_only(tmp_path):
-    folder = tmp_path / "data"
-    shutil.copytree(paths.DATA_DIR / "raw", folder / "raw")
-    shutil.copytree(paths.DATA_DIR / "curated", folder / "curated")
-    return folder
 
 
 def _set(folder, old: str, new: str) -> None:

@@ -201,16 +201,10 @@ def ranking(frame: pd.DataFrame, lang: str):
     x = np.arange(1, len(have) + 1)
     colours = [colour if g else OTHERS for g in have["in_outline"]]
     ax.bar(x, have["shown"], width=1.0, color=colours, linewidth=0)
-    ax.axhline(s["q50"], color="#333333", lw=0.9, ls=":")
     handles = [Patch(facecolor=OTHERS, label=t("indicator.legend.others", lang))]
     if outline.codes:
         handles.insert(0, Patch(facecolor=colour, label=group_label(outline, lang)))
-    handles.append(Line2D([], [], color="#333333", lw=0.9, ls=":",
-                          label=t("indicator.legend.median", lang)))
-    if pd.notna(s["country"]):
-        ax.axhline(s["country"], color="black", lw=1.0, ls="--")
-        handles.append(Line2D([], [], color="black", lw=1.0, ls="--",
-                              label=t("indicator.legend.country", lang)))
+    handles += _reference_lines(ax.axhline, s, lang)
     ax.set_xlim(0, len(have) + 1)
     ax.yaxis.set_major_formatter(_numbers(lang))
     ax.grid(axis="x", visible=False)
@@ -234,6 +228,22 @@ def ranking(frame: pd.DataFrame, lang: str):
     return fig
 
 
+# The median of all municipalities and Finland's value, as lines across a figure.
+REFERENCE_LINES = (("q50", "indicator.legend.median", {"color": "#333333", "lw": 0.9, "ls": ":"}),
+                   ("country", "indicator.legend.country", {"color": "black", "lw": 1.0, "ls": "--"}))
+
+
+def _reference_lines(draw_line, s, lang: str) -> list:
+    """Draw the median and (where held) Finland with ``draw_line`` (``ax.axhline`` or
+    ``ax.axvline``); return their legend handles."""
+    handles = []
+    for key, label, look in REFERENCE_LINES:
+        if pd.notna(s[key]):
+            draw_line(s[key], **look)
+            handles.append(Line2D([], [], label=t(label, lang), **look))
+    return handles
+
+
 def distribution(frame: pd.DataFrame, lang: str):
     """Histogram of the compared values; the outlined group as marks above the axis,
     Finland and the median as lines."""
@@ -251,13 +261,7 @@ def distribution(frame: pd.DataFrame, lang: str):
                 color=colour, transform=ax.get_xaxis_transform(), zorder=4)
         handles.append(Line2D([], [], ls="none", marker="|", ms=9, mew=1.6, color=colour,
                               label=group_label(outline, lang)))
-    ax.axvline(s["q50"], color="#333333", lw=0.9, ls=":")
-    handles.append(Line2D([], [], color="#333333", lw=0.9, ls=":",
-                          label=t("indicator.legend.median", lang)))
-    if pd.notna(s["country"]):
-        ax.axvline(s["country"], color="black", lw=1.0, ls="--")
-        handles.append(Line2D([], [], color="black", lw=1.0, ls="--",
-                              label=t("indicator.legend.country", lang)))
+    handles += _reference_lines(ax.axvline, s, lang)
     ax.legend(handles=handles, loc="upper right", fontsize=7)
     ax.xaxis.set_major_formatter(_numbers(lang))
     q = {k: fmt_shown(s[k], frame, lang) for k in ("q10", "q25", "q75", "q90")}
